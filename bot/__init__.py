@@ -1,0 +1,1 @@
+"""The bot: configuration, command line and wiring of the chat channels."""

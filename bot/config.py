@@ -1,0 +1,92 @@
+"""Settings, read once from the environment (a `.env` file in the working directory first)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from knowledge.base import BUNDLED_NOTICES
+
+# name, default, help — every name here is documented in .env.example (tests check it).
+SETTINGS = (
+    ("BOT_KNOWLEDGE_DIR", str(BUNDLED_NOTICES), "Directory of notice files (.txt .docx .pdf .html) to answer from"),
+    ("BOT_DATA_DIR", "data", "Where the knowledge base and the query log are kept"),
+    ("BOT_DB", "", "Knowledge base file; default BOT_DATA_DIR/knowledge.db"),
+    ("BOT_LEXICON_DIR", "", "Directory of synonyms.txt, userdict.txt, stopwords.txt, generic.txt; default bundled"),
+    ("BOT_LOG_DB", "", "Query log file; default BOT_DATA_DIR/querylog.db"),
+    ("BOT_LOG_RETENTION_DAYS", "30", "Query log rows older than this many days are deleted"),
+    ("BOT_USER_HASH_KEY", "", "Secret key for hashing user ids in the log; set it in production"),
+    ("BOT_RATE_LIMIT", "20", "Questions one user may ask per minute"),
+    ("BOT_WATCH_KNOWLEDGE", "0", "1 to reload automatically when a file in the knowledge directory changes"),
+    ("TELEGRAM_BOT_TOKEN", "", "Token from @BotFather; Telegram runs only when it is set"),
+    ("TELEGRAM_BASE_URL", "", "Bot API server URL, e.g. a self-hosted one; default Telegram's"),
+    ("TELEGRAM_WEBHOOK_URL", "", "Public HTTPS URL for webhook mode; long polling when empty"),
+    ("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1", "Address the webhook server listens on"),
+    ("TELEGRAM_WEBHOOK_PORT", "8443", "Port the webhook server listens on"),
+    ("ADMIN_IDS", "", "Comma-separated Telegram user ids allowed to /reload and /stats"),
+    ("WECHAT_TOKEN", "", "Token set in the WeChat Official Account console; WeChat runs only when it is set"),
+    ("WECHAT_AES_KEY", "", "EncodingAESKey (43 characters) for safe mode; plain mode when empty"),
+    ("WECHAT_APP_ID", "", "AppID of the Official Account, needed for safe mode"),
+    ("WECHAT_HOST", "127.0.0.1", "Address the /wechat endpoint listens on"),
+    ("WECHAT_PORT", "8080", "Port the /wechat endpoint listens on"),
+)
+
+
+class SettingError(ValueError):
+    """A setting with a value of the wrong kind; names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: dict
+
+    def get(self, name: str) -> str:
+        return self.values[name]
+
+    def int(self, name: str) -> int:
+        value = self.values[name]
+        try:
+            return int(value)
+        except ValueError:
+            raise SettingError(f"{name} must be a whole number, not {value!r}") from None
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.values["BOT_DATA_DIR"])
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.values["BOT_DB"] or self.data_dir / "knowledge.db")
+
+    @property
+    def log_db_path(self) -> Path:
+        return Path(self.values["BOT_LOG_DB"] or self.data_dir / "querylog.db")
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return Path(self.values["BOT_KNOWLEDGE_DIR"])
+
+    @property
+    def lexicon_dir(self) -> Path | None:
+        return Path(self.values["BOT_LEXICON_DIR"]) if self.values["BOT_LEXICON_DIR"] else None
+
+    @property
+    def admin_ids(self) -> frozenset[int]:
+        raw = [p.strip() for p in self.values["ADMIN_IDS"].split(",") if p.strip()]
+        try:
+            return frozenset(int(p) for p in raw)
+        except ValueError:
+            raise SettingError(f"ADMIN_IDS must be comma-separated numbers, not {self.values['ADMIN_IDS']!r}") from None
+
+
+def load_settings(overrides: dict | None = None, env_file: str | None = ".env") -> Settings:
+    """Defaults, then `.env`, then the process environment, then explicit overrides."""
+    if env_file and Path(env_file).exists():
+        load_dotenv(env_file, override=False)
+    # An empty value (as copied from .env.example) means the default.
+    values = {name: os.environ.get(name) or default for name, default, _ in SETTINGS}
+    values.update({k: str(v) for k, v in (overrides or {}).items() if v})
+    return Settings(values)

@@ -1,0 +1,202 @@
+"""Answer → what each channel sends: Telegram HTML, WeChat plain text, console text, JSON.
+
+The Answer says what to say; this module decides how it looks. Nothing here sends anything.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+
+from handlers import texts
+from knowledge.model import Answer, Clause, Hit, Notice, ReloadReport
+
+TELEGRAM_LIMIT = 4096  # characters per message
+WECHAT_LIMIT = 2048  # bytes of UTF-8 per passive reply
+EXCERPT_CHARS = 220  # of matched sentences shown before 完整条款
+SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message for one channel; `rest` is what 「更多」 sends next."""
+
+    text: str
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()  # rows of (label, action)
+    rest: tuple[str, ...] = field(default=())
+
+
+# --- records --------------------------------------------------------------------------------------
+
+
+def clause_record(clause: Clause, notice: Notice) -> dict:
+    """A clause as `kb export --json` and `ask --json` print it."""
+    return {
+        "doc_no": clause.doc_no, "doc_title": notice.title, "doc_date": notice.date, "issuer": notice.issuer,
+        "path": clause.path_text, "title": clause.title, "text": clause.text,
+        "lead_units": list(clause.lead_units), "responsible_units": list(clause.responsible_units),
+    }
+
+
+def render_json(answer: Answer) -> str:
+    hits = [
+        {**clause_record(h.clause, h.notice), "score": h.score, "matched_terms": list(h.matched_terms)}
+        for h in answer.hits[:5]
+    ]
+    payload = {"query": answer.query, "answered": answer.answered, "kind": answer.kind, "hits": hits}
+    return json.dumps(payload, ensure_ascii=False)
+
+
+# --- pieces shared by every channel ---------------------------------------------------------------
+
+
+def chinese_date(iso: str) -> str:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日" if m else ""
+
+
+def path_label(clause: Clause) -> str:
+    return "".join(clause.path).rstrip(".") if clause.path and not clause.path[0].startswith("第") else ""
+
+
+def source_line(hit: Hit, with_title: bool = True) -> str:
+    notice, parts = hit.notice, []
+    if with_title:
+        parts.append(f"《{notice.short_title}》")
+    if notice.doc_no:
+        parts.append(notice.doc_no)
+    if notice.date:
+        parts.append(f"（{chinese_date(notice.date)}）")
+    label = path_label(hit.clause)
+    return "".join(parts) + (f" {label}" if label else "")
+
+
+def excerpt(clause: Clause, terms: tuple[str, ...], limit: int = EXCERPT_CHARS) -> list[str]:
+    """The sentences that carry the matched terms, in order, with 「…」 where some were left out."""
+    sentences = [s.strip() for s in SENTENCE.findall(clause.text) if s.strip()]
+    if not sentences:
+        return []
+    wanted = [i for i, s in enumerate(sentences) if any(t and t in s.lower() for t in terms)] or [0]
+    out, used, last = [], 0, -1
+    for i in wanted:
+        if used and used + len(sentences[i]) > limit:
+            break
+        out.append(("…" if i > last + 1 else "") + sentences[i])
+        used += len(sentences[i])
+        last = i
+    if last < len(sentences) - 1:
+        out[-1] += "…"
+    return out
+
+
+def unit_lines(clause: Clause) -> list[str]:
+    lines = []
+    if clause.lead_units:
+        lines.append(texts.LEAD.format(units="、".join(clause.lead_units)))
+    if clause.responsible_units:
+        lines.append(texts.RESPONSIBLE.format(units="、".join(clause.responsible_units)))
+    return lines
+
+
+def not_covered_lines(answer: Answer) -> list[str]:
+    question = answer.query.strip()[:40] or "您的问题"
+    lines = [texts.NOT_COVERED.format(question=question)]
+    if answer.topics:
+        lines.append(texts.NOT_COVERED_TOPICS.format(topics="、".join(answer.topics)))
+    lines.append(texts.NOT_COVERED_HINT)
+    return lines
+
+
+def notice_outline(notice: Notice) -> list[str]:
+    """「一、总体要求」「二、重点任务」 and under each section its clause headings."""
+    head = " · ".join(p for p in (notice.doc_no, notice.issuer, chinese_date(notice.date)) if p)
+    lines, section = [f"《{notice.short_title}》", head], None
+    for clause in notice.clauses:
+        if clause.path and clause.path[0].startswith(("第", "附件")):
+            continue
+        if clause.section != section and clause.section and clause.section != clause.title:
+            section = clause.section
+            lines.append(f"{''.join(clause.path[:-1])} {section}")
+        lines.append(f"  {clause.path[-1]} {clause.title}" if clause.title else f"  {clause.path[-1]}")
+    if notice.attachments:
+        lines.append(texts.ATTACHMENTS.format(names="、".join(notice.attachments)))
+    return lines
+
+
+def unit_listing(answer: Answer) -> list[str]:
+    lead = [h for h in answer.hits if answer.unit in h.clause.lead_units]
+    shared = [h for h in answer.hits if h not in lead]
+    lines = [texts.UNIT_LEADS.format(unit=answer.unit, count=len(lead))]
+    lines += [f"{i}. {h.clause.title or h.clause.path_text} — {h.notice.doc_no}" for i, h in enumerate(lead, 1)]
+    lines.append(texts.UNIT_SHARES.format(count=len(shared)))
+    lines += [f"{i}. {h.clause.title or h.clause.path_text} — {h.notice.doc_no}" for i, h in enumerate(shared, 1)]
+    return lines
+
+
+def clause_lines(answer: Answer, hit: Hit, full: bool = False) -> tuple[str, list[str], list[str]]:
+    """(heading, body sentences, unit and source lines) of one hit."""
+    body = [hit.clause.text] if full else excerpt(hit.clause, hit.matched_terms)
+    tail = unit_lines(hit.clause) + [texts.SOURCE.format(source=source_line(hit))]
+    return hit.clause.title, body, tail
+
+
+# --- console and command line ----------------------------------------------------------------------
+
+
+def render_console(answer: Answer, position: int = 0, full: bool = False) -> str:
+    """Plain text, as the chat channels would say it."""
+    if not answer.answered:
+        if answer.kind == "none" and answer.unit == "" and answer.notice is None and not answer.topics:
+            return texts.UNKNOWN_DOC.format(reference=answer.query) if answer.query else texts.EMPTY_QUESTION
+        return "\n".join(not_covered_lines(answer))
+    if answer.kind == "units":
+        return "\n".join(unit_listing(answer))
+    if answer.kind == "notice" and answer.notice is not None and (not answer.hits or answer.hits[0].score == 0):
+        return "\n".join(notice_outline(answer.notice))
+    hit = answer.hits[position]
+    heading, body, tail = clause_lines(answer, hit, full)
+    if answer.asks_who:
+        tail, body = tail[:-1], body  # units lead; the source still closes the reply
+        return "\n".join([f"【{heading}】"] + unit_lines(hit.clause) + body + [texts.SOURCE.format(source=source_line(hit))])
+    return "\n".join(([f"【{heading}】"] if heading else []) + body + tail)
+
+
+def render_explain(answer: Answer, index) -> str:
+    """Tokens, expansions and per-field scores: the admins' hit test."""
+    query = answer.explain.get("query")
+    lines = [f"意图：{answer.kind}；已回答：{'是' if answer.answered else '否'}"]
+    if query is not None:
+        lines.append(f"规范化：{query.text}")
+        for c in query.concepts:
+            terms = "、".join(f"{t}×{w:.2f}" for t, w in c.terms)
+            lines.append(f"  概念「{c.surface}」→ {terms}（权重 {c.importance:.2f}{'' if c.evidence else '，泛词'}）")
+    for i, hit in enumerate(answer.hits[:5], 1):
+        fields = "，".join(f"{name} {score}" for name, score in hit.field_scores if score)
+        lines.append(f"{i}. {hit.score:.2f} {hit.notice.doc_no} {path_label(hit.clause)} {hit.clause.title}")
+        lines.append(f"   命中：{'、'.join(hit.matched_terms)}；字段：{fields}")
+        if query is not None:
+            share, evidence = index.coverage(query, hit)
+            lines.append(f"   覆盖 {share:.0%}，证据 {evidence:.2f}")
+    return "\n".join(lines)
+
+
+def render_reload_report(report: ReloadReport) -> str:
+    lines = [
+        texts.RELOAD_DONE.format(seconds=report.seconds),
+        texts.RELOAD_COUNTS.format(files=report.files, notices=len(report.notices), clauses=report.clauses),
+    ]
+    for template, items in ((texts.RELOAD_ADDED, report.added), (texts.RELOAD_REMOVED, report.removed),
+                            (texts.RELOAD_CHANGED, report.changed)):
+        if items:
+            lines.append(template.format(items="、".join(items)))
+    if report.without_units:
+        shown = "；".join(report.without_units[:8]) + ("……" if len(report.without_units) > 8 else "")
+        lines.append(texts.RELOAD_NO_UNITS.format(count=len(report.without_units), items=shown))
+    lines += list(report.warnings)
+    return "\n".join(lines)
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=False)

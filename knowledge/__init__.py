@@ -1,0 +1,1 @@
+"""Knowledge base: notices → clauses → SQLite → search → channel-neutral answers."""

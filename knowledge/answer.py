@@ -1,0 +1,154 @@
+"""Question + Index → Answer: what is asked (a clause, a unit's duties, a notice), and whether we know.
+
+A wrong clause given with confidence is the worst answer, so an answer is given only when the best
+clause covers most of what the question is about and that part is specific, not 服务/工作/提升.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from knowledge.model import Answer, Hit, Notice
+from knowledge.normalize import normalize, strip_markup
+from knowledge.search import Index
+
+MIN_COVERAGE = 0.5  # share of the question's specific words the best clause must match
+MIN_EVIDENCE = 2.5  # and how rare (idf) those matched words must be together
+DOC_NO_REF = re.compile(r"[\u4e00-\u9fa5]{1,14}[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*(?P<num>\d{1,4})\s*号")
+SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
+DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
+WHO = re.compile(r"找谁|谁管|谁负责|谁来管|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家单位|归谁|牵头|责任单位|由谁")
+UNIT_DUTIES = re.compile(r"(?:负责|管|牵头|承担|参与)(?:了)?(?:哪些|什么|啥)|(?:有|干)(?:哪些|什么|啥)(?:事|工作|任务)|职责|任务有哪些")
+TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
+TOPIC_COUNT = 10
+
+
+def answer(question: str, index: Index, limit: int = 5) -> Answer:
+    """The channel-neutral answer to one question."""
+    raw = strip_markup(question or "")
+    text = normalize(raw)
+    if not text:
+        return not_covered(question, index)
+    notice = referenced_notice(raw, text, index)
+    if notice is not None:
+        return notice_answer(question, notice, index, limit)
+    unit = asked_unit(text, index)
+    if unit:
+        return unit_answer(question, unit, index)
+    query, hits = index.search(raw, limit)
+    if not hits or not confident(index, query, hits[0]):
+        return not_covered(question, index, hits, query)
+    return Answer(question, True, "clause", tuple(hits), asks_who=bool(WHO.search(text)),
+                  explain={"query": query})
+
+
+def confident(index: Index, query, hit: Hit) -> bool:
+    share, evidence = index.coverage(query, hit)
+    return share >= MIN_COVERAGE and evidence >= MIN_EVIDENCE
+
+
+def not_covered(question: str, index: Index, hits=(), query=None) -> Answer:
+    return Answer(question, False, "none", tuple(hits), topics=topics(index), explain={"query": query})
+
+
+# --- notices: 「58号文」, 「黄政办发〔2022〕60号」, a notice's title ------------------------------
+
+
+def referenced_notice(raw: str, text: str, index: Index) -> Notice | None:
+    nfkc = normalize_doc_no(raw)
+    m = DOC_NO_REF.search(nfkc)
+    if m:
+        found = [n for n in index.notices if doc_no_key(n.doc_no) == (m["year"], str(int(m["num"])))]
+        if found:
+            return found[0]
+    m = SHORT_DOC_REF.search(nfkc)
+    if m:
+        found = [n for n in index.notices if doc_no_key(n.doc_no)[1:] == (str(int(m["num"])),)]
+        if found:
+            return found[0]
+    return notice_by_title(text, index)
+
+
+def normalize_doc_no(raw: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", raw)
+
+
+def doc_no_key(doc_no: str) -> tuple[str, str]:
+    m = DOC_NO_REF.search(normalize_doc_no(doc_no))
+    return (m["year"], str(int(m["num"]))) if m else ("", "")
+
+
+def notice_by_title(text: str, index: Index) -> Notice | None:
+    """A question that names a notice by (most of) its title."""
+    best, best_len = None, 0
+    for notice in index.notices:
+        for title in {normalize(notice.short_title), normalize(notice.title)}:
+            m = SequenceMatcher(None, text, title, autojunk=False).find_longest_match(0, len(text), 0, len(title))
+            if m.size > best_len:
+                best, best_len = notice, m.size
+    if best_len >= TITLE_MATCH_MIN or (best_len >= 6 and DOC_WORDS.search(text)):
+        return best
+    return None
+
+
+def notice_answer(question: str, notice: Notice, index: Index, limit: int) -> Answer:
+    """The notice itself; its clauses ranked by the rest of the question, else in order."""
+    members = {i for i, (_, n) in enumerate(index.entries) if n is notice}
+    _, hits = index.search(question, limit, within=members)
+    if not hits:
+        hits = [Hit(c, notice, 0.0) for c in notice.clauses[:limit]]
+    return Answer(question, True, "notice", tuple(hits), notice=notice)
+
+
+# --- units: 「市人社局负责哪些事」 ----------------------------------------------------------------
+
+
+def unit_names(index: Index) -> dict[str, str]:
+    """Every way a unit is written → its name as printed (「人社局」 → 市人社局)."""
+    names: dict[str, str] = {}
+    for clause, _ in index.entries:
+        for unit in clause.units:
+            names.setdefault(normalize(unit), unit)
+            short = re.sub("^[市省区县]", "", unit)
+            if len(short) >= 3:
+                names.setdefault(normalize(short), unit)
+    return names
+
+
+def asked_unit(text: str, index: Index) -> str:
+    if not UNIT_DUTIES.search(text):
+        return ""
+    names = unit_names(index)
+    found = [alias for alias in names if alias and alias in text]
+    return names[max(found, key=len)] if found else ""
+
+
+def unit_answer(question: str, unit: str, index: Index) -> Answer:
+    """Clauses the unit leads first, then those it shares, in notice order."""
+    lead = [Hit(c, n, 2.0) for c, n in index.entries if unit in c.lead_units]
+    shared = [Hit(c, n, 1.0) for c, n in index.entries if unit in c.responsible_units and unit not in c.lead_units]
+    return Answer(question, True, "units", tuple(lead + shared), unit=unit)
+
+
+# --- what the knowledge base covers --------------------------------------------------------------
+
+
+def topics(index: Index) -> tuple[str, ...]:
+    """One telling word from the first task clause of each section: what the bot can answer."""
+    seen_sections, words = set(), []
+    for clause, _ in index.entries:
+        if not clause.units or clause.section in seen_sections:
+            continue
+        seen_sections.add(clause.section)
+        word = topic_word(clause.title, index)
+        if word and word not in words:
+            words.append(word)
+    return tuple(words[:TOPIC_COUNT])
+
+
+def topic_word(title: str, index: Index) -> str:
+    candidates = [w for w in index.tokenizer.content_words(title) if len(w) >= 2 and w not in index.lexicon.generic]
+    return max(candidates, key=lambda w: (index.idf(w) > 1.0, len(w)), default="")

@@ -1,0 +1,69 @@
+"""`KnowledgeBase`: the live Index, rebuilt in the background and swapped in one assignment.
+
+Questions read `self.index` once per answer, so a reload never half-changes what a question sees;
+a failed reload raises before the swap and the old index keeps serving.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from knowledge import store
+from knowledge.answer import answer, unit_answer, unit_names
+from knowledge.lexicon import load_lexicon
+from knowledge.model import Answer, ReloadReport
+from knowledge.normalize import normalize
+from knowledge.search import Index
+
+BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
+
+
+class KnowledgeBase:
+    """The knowledge base a running bot answers from."""
+
+    def __init__(self, db_path: Path, knowledge_dir: Path = BUNDLED_NOTICES, lexicon_dir: Path | None = None):
+        self.db_path = Path(db_path)
+        self.knowledge_dir = Path(knowledge_dir)
+        self.lexicon_dir = lexicon_dir
+        self._reload_lock = threading.Lock()
+        self.last_report: ReloadReport | None = None
+        if not self.db_path.exists():
+            self.last_report = store.build(self.knowledge_dir, self.db_path)
+        self.index = Index(store.read(self.db_path), load_lexicon(lexicon_dir))
+
+    def ask(self, question: str, limit: int = 5) -> Answer:
+        return answer(question, self.index, limit)
+
+    def unit(self, name: str) -> Answer:
+        """Clauses a unit leads or shares; `name` may be short (人社局)."""
+        index = self.index
+        names = unit_names(index)
+        key = normalize(name)
+        unit = names.get(key) or next((u for alias, u in names.items() if key and key in alias), "")
+        if not unit:
+            return Answer(name, False, "none")
+        return unit_answer(name, unit, index)
+
+    def doc(self, reference: str) -> Answer:
+        """A notice by 文号 (full or 「58号」) or by title."""
+        index = self.index
+        from knowledge.answer import notice_answer, referenced_notice
+
+        raw = reference if "号" not in reference or "文" in reference else reference + "文"
+        notice = referenced_notice(raw, normalize(reference), index)
+        if notice is None:
+            return Answer(reference, False, "none")
+        return notice_answer("", notice, index, limit=len(notice.clauses))
+
+    def reload(self, progress: Callable[[str], None] | None = None) -> ReloadReport:
+        """Rebuild from the knowledge and lexicon directories, then swap; all or nothing."""
+        with self._reload_lock:
+            lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
+            notices = store.load_notices(self.knowledge_dir, progress)
+            index = Index(notices, lexicon)
+            report = store.build(self.knowledge_dir, self.db_path, progress=None, notices=notices)
+            self.index = index
+            self.last_report = report
+            return report

@@ -1,0 +1,49 @@
+"""Question → clean text: NFKC, 繁→简, no control characters, emoji or punctuation, bounded length."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+
+MAX_QUESTION = 200  # characters kept from a question; longer messages are pasted documents
+_T2S = OpenCC("t2s")
+_CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
+# Characters a reader would see as a word boundary: punctuation, symbols (emoji), separators.
+_BOUNDARY_CATEGORIES = ("P", "S", "Z")
+_DROP_CATEGORIES = ("Cc", "Cf", "Co", "Cn", "Cs", "M")
+
+
+@lru_cache(maxsize=4096)
+def normalize(question: str) -> str:
+    """The question as the search sees it.
+
+    >>> normalize("請問 失業保險金怎麼申請？😭")
+    '请问 失业保险金怎么申请'
+    """
+    text = unicodedata.normalize("NFKC", question or "")[: MAX_QUESTION * 2]
+    text = to_simplified(text)
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category.startswith(_DROP_CATEGORIES):
+            if ch in "\n\t\r":
+                out.append(" ")
+            continue
+        out.append(" " if category[0] in _BOUNDARY_CATEGORIES else ch)
+    text = "".join(out).lower()
+    # 「公 厕  太 少 了」: spaces between Chinese characters are typing noise, not word breaks.
+    text = re.sub(rf"(?<={_CJK})\s+(?={_CJK})", "", text)
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
+
+
+def to_simplified(text: str) -> str:
+    """繁→简; skipped for pure ASCII, which OpenCC would only slow down."""
+    return text if text.isascii() else _T2S.convert(text)
+
+
+def strip_markup(text: str) -> str:
+    """Telegram/WeChat users paste HTML now and then; tags are not part of the question."""
+    return re.sub(r"<[^>]{0,200}>", " ", text or "")

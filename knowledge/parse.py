@@ -1,0 +1,298 @@
+"""Gazette text → notices → clauses. Pure functions: text in, plain data out, no I/O.
+
+A gazette holds several notices, each starting with its title and its 文号 on a line of its own;
+a file without such a line is one notice (often flattened to a single line, 文号 inline or absent).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.model import Clause, Notice
+from knowledge.pdftext import DATE_LINE, DOC_NO_LINE, join_wrapped, paragraphs
+from knowledge.tables import table_rows
+from knowledge.units import find_annotation
+
+DOC_NO = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,14}[〔\[［][12]\d{3}[〕\]］]\s*\d{1,4}\s*号")
+METADATA = re.compile(r"\[(?P<key>[\u4e00-\u9fa5]{2,6})\]\s*(?P<value>[^\[\s]*)")
+SALUTATION = re.compile(
+    r"(?<=[\s。])(?P<sal>[^\s：:。]{0,12}各[^：:。\n]{1,160}|[^\s：:。]{2,40}(?:人民政府|部门|单位|机构)[^：:。\n]{0,120})[：:]"
+)
+SIGNATURE = re.compile(
+    r"(?:^|(?<=[\s。]))(?P<issuer>[\u4e00-\u9fa5]{1,30}(?:政府|办公室|办公厅|委员会|局|厅|院|委|部|办|会))"
+    r"\s*(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日(?=\s|$|（|\()"
+)
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+COVERING = re.compile(r"印发给你们|现印发|现将.{0,60}印发")
+
+LEVEL_PATTERNS = [
+    (1, re.compile(r"^(?P<m>[一二三四五六七八九十]{1,3})[、.．]\s*")),
+    (2, re.compile(r"^[（(](?P<m>[一二三四五六七八九十]{1,3})[）)]\s*")),
+    (3, re.compile(r"^(?P<m>\d{1,2})\s*[.．、](?!\d)\s*")),
+    (4, re.compile(r"^[（(](?P<m>\d{1,2})[）)]\s*")),
+]
+ATTACHMENT_HEAD = re.compile(r"^附件\s*\d*$")
+ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]\s*(?P<names>.+)$")
+HEADING_MAX = 40  # a first sentence longer than this is text, not a heading
+HEADING_WITH_COMMA_MAX = 24
+ENUM_ITEM_MAX = 100  # numbered items shorter than this, after a lead-in with 「：」, form a list
+
+
+@dataclass
+class Node:
+    """An outline entry while the tree is being built."""
+
+    level: int
+    marker: str
+    lines: list[str] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def first(self) -> str:
+        return self.lines[0] if self.lines else ""
+
+
+def parse_gazette(text: str, source: str = "") -> list[Notice]:
+    """All notices in one file's text."""
+    paras = paragraphs(text)
+    starts = notice_starts(paras)
+    if not starts:
+        return [parse_notice(paras, source)] if paras else []
+    bounds = starts + [len(paras)]
+    return [parse_notice(paras[a:b], source) for a, b in zip(bounds, bounds[1:])]
+
+
+def notice_starts(paras: list[str]) -> list[int]:
+    """Index of each notice's title: the paragraph just before a 文号 on a line of its own."""
+    starts = []
+    for i, p in enumerate(paras):
+        if DOC_NO_LINE.match(p) and i > 0 and not DOC_NO_LINE.match(paras[i - 1]):
+            start = i - 1
+            # 「国务院关于促进综合保税区」「高水平开放高质量发展的若干意见」: a title wrapped over lines.
+            if start > 0 and "关于" not in paras[start] and re.search("关于|印发", paras[start - 1]) \
+                    and len(paras[start - 1]) <= 40 and not re.search("[。；：]", paras[start - 1]):
+                start -= 1
+            starts.append(start)
+    return starts
+
+
+def parse_notice(paras: list[str], source: str = "") -> Notice:
+    text = "\n".join(paras)
+    meta = {m.group("key"): m.group("value") for m in METADATA.finditer(text[:1500])}
+    header, body = split_header(text)
+    doc_no = own_doc_no(header, meta)
+    title = notice_title(header, doc_no)
+    body, issuer, date = take_signature(body)
+    issuer = issuer or meta.get("发文机构", "") or issuer_from_title(title)
+    date = date or iso_date(meta.get("成文日期", "") or meta.get("发布日期", ""))
+    body_paras, attachments = split_attachments([p for p in body.split("\n") if p.strip()])
+    body_paras = [p for p in body_paras if not is_covering_note(p, title)]
+    notice = Notice(doc_no=doc_no, title=title, issuer=issuer, date=date, source=source)
+    clauses = outline_clauses(notice, body_paras) + attachment_clauses(notice, attachments, len(body_paras))
+    clauses = [c.__class__(**{**c.__dict__, "position": i}) for i, c in enumerate(clauses)]
+    names = tuple(a[0] for a in attachments)
+    return Notice(doc_no, title, issuer, date, source, names, tuple(clauses))
+
+
+# --- header: title, 文号, issuer, date ----------------------------------------------------------
+
+
+def split_header(text: str) -> tuple[str, str]:
+    """Header (title, 文号, metadata) and body, split at the salutation 「各区人民政府，…：」."""
+    head, pos = text[:2000], 0
+    while m := SALUTATION.search(head, pos):
+        # A title (关于…通知) or an annotation (责任单位：) is not the list of addressees.
+        if not re.search("关于|通知|意见|措施|印发|责任|牵头", m["sal"]):
+            return text[: m.start("sal")], text[m.end():]
+        pos = m.start("sal") + 1
+    first, _, rest = text.partition("\n")
+    if rest and DOC_NO_LINE.match(rest.split("\n", 1)[0]):
+        second, _, rest = rest.partition("\n")
+        first += "\n" + second
+    return first, rest
+
+
+def own_doc_no(header: str, meta: dict) -> str:
+    if DOC_NO.fullmatch(meta.get("发文字号", "")):
+        return meta["发文字号"]
+    cleaned = METADATA.sub(" ", header)
+    m = DOC_NO.search(cleaned)
+    return re.sub(r"\s+", "", m.group(0)) if m else ""
+
+
+def notice_title(header: str, doc_no: str) -> str:
+    """The first title-like piece of the header, with spaces from line wrapping removed."""
+    header = METADATA.sub("\n", header)
+    pieces = DOC_NO.split(header) if doc_no else [header]
+    for piece in pieces:
+        piece = piece.strip(" \n\t-—（）()")
+        piece = re.sub(r"\s*\n\s*", "", piece)
+        if len(piece) >= 4:
+            # A title repeated after the 文号 (web pages print it twice): keep the first copy.
+            return join_wrapped(piece.split("  ")[0])
+    return ""
+
+
+def take_signature(body: str) -> tuple[str, str, str]:
+    """Remove the signature 「黄石市人民政府办公室 2022年11月16日」 and return it."""
+    m = SIGNATURE.search(body)
+    if not m:
+        return body, "", ""
+    date = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+    rest = body[: m.start()] + "\n" + body[m.end():]
+    rest = re.sub(r"[（(]此件(?:公开发布|主动公开|不公开)[）)]", "", rest)
+    return rest, m["issuer"], date
+
+
+def issuer_from_title(title: str) -> str:
+    m = re.match(r"^(.{2,30}?)(?:关于|印发)", title)
+    return m.group(1).strip() if m else ""
+
+
+def iso_date(value: str) -> str:
+    m = ISO_DATE.search(value or "")
+    return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}" if m else ""
+
+
+def is_covering_note(para: str, title: str) -> bool:
+    """The covering note's 「…已经市人民政府同意，现印发给你们」 and the plan's own title line."""
+    if COVERING.search(para) and len(para) < 200:
+        return True
+    plain = join_wrapped(para)
+    return len(plain) < 60 and not plain.endswith("。") and plain in title
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+def split_attachments(paras: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Body paragraphs, and each attachment as (name, paragraphs)."""
+    names = []
+    body: list[str] = []
+    attachments: list[tuple[str, list[str]]] = []
+    i = 0
+    while i < len(paras):
+        p = paras[i].strip()
+        listed = ATTACHMENT_LIST.match(p)
+        if listed:
+            names += [n.strip("《》 ") for n in re.split(r"\s*\d+[.．]\s*|；|;", listed["names"]) if n.strip()]
+        elif ATTACHMENT_HEAD.match(p):
+            name = join_wrapped(paras[i + 1]) if i + 1 < len(paras) else "附件"
+            j = i + 2
+            while j < len(paras) and not ATTACHMENT_HEAD.match(paras[j].strip()):
+                j += 1
+            attachments.append((name, paras[i + 2 : j]))
+            i = j
+            continue
+        else:
+            body.append(p)
+        i += 1
+    known = {a[0] for a in attachments}
+    attachments += [(n, []) for n in names if n not in known]
+    return body, attachments
+
+
+def attachment_clauses(notice: Notice, attachments, offset: int) -> list[Clause]:
+    clauses = []
+    for name, paras in attachments:
+        rows = table_rows(paras)
+        if rows:
+            clauses.append(Clause(notice.doc_no, ("附件",), name, "\n".join(rows), section="附件"))
+    return clauses
+
+
+# --- outline: 一、 / （一） / 1. / （1） ------------------------------------------------------------
+
+
+def classify(para: str) -> tuple[int, str, str]:
+    """(level, normalised marker, rest) — level 0 for a plain paragraph."""
+    for level, pattern in LEVEL_PATTERNS:
+        m = pattern.match(para)
+        if m:
+            marker = {1: "{}、", 2: "（{}）", 3: "{}.", 4: "（{}）"}[level].format(m["m"])
+            return level, marker, para[m.end():].strip()
+    return 0, "", para
+
+
+def build_tree(paras: list[str]) -> tuple[list[str], list[Node]]:
+    """Preamble paragraphs and the outline tree."""
+    preamble: list[str] = []
+    roots: list[Node] = []
+    stack: list[Node] = []
+    for para in paras:
+        level, marker, rest = classify(para)
+        if level == 0:
+            (stack[-1].lines if stack else preamble).append(para)
+            continue
+        node = Node(level, marker, [rest])
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return preamble, roots
+
+
+def outline_clauses(notice: Notice, paras: list[str]) -> list[Clause]:
+    preamble, roots = build_tree(paras)
+    clauses = [
+        Clause(notice.doc_no, (f"第{i}段",), notice.short_title, p) for i, p in enumerate(preamble, 1)
+    ]
+    state = {"first_is_lead": False}
+    for root in roots:
+        clauses += node_clauses(notice, root, (), "", state)
+    return clauses
+
+
+def node_clauses(notice: Notice, node: Node, path: tuple, section: str, state: dict) -> list[Clause]:
+    path = path + (node.marker,)
+    heading, body = split_heading(node.first)
+    own_text = "\n".join([body] + node.lines[1:]).strip()
+    if node.children and is_enumeration(own_text, node.children):
+        items = [f"{c.marker}{flatten(c)}" for c in node.children]
+        return [make_clause(notice, path, heading or section, "\n".join([own_text] + items), section, state)]
+    if not node.children:
+        return [make_clause(notice, path, heading or section, own_text, section, state)]
+    clauses = []
+    if len(own_text) >= 60:
+        clauses.append(make_clause(notice, path, heading or section, own_text, section, state))
+    for child in node.children:
+        clauses += node_clauses(notice, child, path, heading or section, state)
+    return clauses
+
+
+def split_heading(first: str) -> tuple[str, str]:
+    """「制造业质量提升行动。围绕…」 → heading and body; a long first sentence is all body."""
+    m = re.match(r"^(?P<h>[^。；;！？]{2,%d}?)[。；;]\s*" % HEADING_MAX, first)
+    # A heading is a phrase; a long first sentence with a comma is already the clause's text.
+    if m and not find_annotation(m["h"]) and (len(m["h"]) <= HEADING_WITH_COMMA_MAX or not re.search("[，,]", m["h"])):
+        return m["h"].strip(), first[m.end():].strip()
+    if len(first) <= HEADING_MAX and not first.endswith(("。", "；", "：", ":")) and not find_annotation(first):
+        return first.strip(), ""
+    return "", first.strip()
+
+
+def is_enumeration(own_text: str, children: list[Node]) -> bool:
+    """「下列政策文件应及时进行解读：」 followed by short items is one clause, not several."""
+    if not own_text.rstrip().endswith(("：", ":")):
+        return False
+    return all(
+        not c.children and len(flatten(c)) <= ENUM_ITEM_MAX and not find_annotation(flatten(c)) for c in children
+    )
+
+
+def flatten(node: Node) -> str:
+    return "\n".join(node.lines + [f"{c.marker}{flatten(c)}" for c in node.children])
+
+
+def make_clause(notice: Notice, path, title: str, text: str, section: str, state: dict) -> Clause:
+    lead, responsible = (), ()
+    annotation = find_annotation(text, state["first_is_lead"])
+    if annotation:
+        lead, responsible = annotation.lead_units, annotation.responsible_units
+        text = (text[: annotation.start] + text[annotation.end:]).strip()
+        state["first_is_lead"] = state["first_is_lead"] or annotation.first_is_lead_below
+    return Clause(notice.doc_no, path, title.strip(), text.strip(), lead, responsible, section)
+
+
+__all__ = ["parse_gazette", "DATE_LINE"]

@@ -1,0 +1,238 @@
+"""`Index` over clauses: jieba words, BM25F-style field scores, synonyms and typo repair → Hits.
+
+A question becomes *concepts*: each content word of the question, or an everyday phrase from the
+synonym map standing for official terms. A concept is matched by a clause when any of its terms
+occurs in it; how much of the question's weight its best clause matches is the confidence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz, process
+
+from knowledge.lexicon import Lexicon
+from knowledge.model import Clause, Hit, Notice
+from knowledge.normalize import normalize
+from knowledge.tokens import Tokenizer
+
+FIELD_WEIGHTS = {"title": 3.0, "section": 1.0, "text": 1.0, "units": 1.5, "notice": 0.6}
+K1, B = 1.2, 0.75
+SYNONYM_WEIGHT = 0.9  # an official term added for an everyday phrase
+TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
+GENERIC_WEIGHT = 0.25  # 服务, 提升…: they rank, they do not count as evidence
+SINGLE_CHAR_WEIGHT = 0.3
+SHORT_QUESTION = 12  # characters; short questions get fuzzy matching against headings
+HEADING_BONUS = 2.0
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question asks about, and the terms that would show a clause covers it."""
+
+    surface: str
+    terms: tuple[tuple[str, float], ...]  # (term, weight)
+    importance: float  # idf of its rarest term; unknown words are as rare as can be
+    evidence: bool = True  # False for generic words and single characters
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    concepts: tuple[Concept, ...]
+    terms: dict = field(default_factory=dict)  # term → weight
+
+    @property
+    def evidence_weight(self) -> float:
+        return sum(c.importance for c in self.concepts if c.evidence)
+
+
+class Index:
+    """All clauses of a knowledge base, ready to rank against a question."""
+
+    def __init__(self, notices: list[Notice], lexicon: Lexicon):
+        self.notices = notices
+        self.lexicon = lexicon
+        self.tokenizer = Tokenizer(notices, lexicon)
+        self.entries: list[tuple[Clause, Notice]] = [(c, n) for n in notices for c in n.clauses]
+        self._field_terms = [self._fields(c, n) for c, n in self.entries]
+        self._build_postings()
+        self._vocabulary = sorted(self.df)
+        self._pinyin = self._pinyin_map()
+        self._titles = [c.title for c, _ in self.entries]
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _fields(self, clause: Clause, notice: Notice) -> dict[str, list[str]]:
+        words = self.tokenizer.words
+        return {
+            "title": words(clause.title),
+            "section": words(clause.section),
+            "text": words(clause.text),
+            "units": words(" ".join(clause.units)),
+            "notice": words(f"{notice.short_title} {notice.doc_no}"),
+        }
+
+    def _build_postings(self) -> None:
+        n = max(len(self.entries), 1)
+        avg = {f: sum(len(ft[f]) for ft in self._field_terms) / n or 1.0 for f in FIELD_WEIGHTS}
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.field_tf: list[dict[str, dict[str, float]]] = []
+        for doc, fields in enumerate(self._field_terms):
+            per_term: dict[str, float] = defaultdict(float)
+            per_field: dict[str, dict[str, float]] = {}
+            for name, terms in fields.items():
+                norm = 1 - B + B * len(terms) / avg[name]
+                counts: dict[str, int] = defaultdict(int)
+                for t in terms:
+                    counts[t] += 1
+                per_field[name] = {t: FIELD_WEIGHTS[name] * c / norm for t, c in counts.items()}
+                for t, v in per_field[name].items():
+                    per_term[t] += v
+            self.field_tf.append(per_field)
+            for t, tf in per_term.items():
+                self.postings[t].append((doc, tf))
+        self.df = {t: len(p) for t, p in self.postings.items()}
+        self.max_idf = self.idf("")
+
+    def idf(self, term: str) -> float:
+        n, df = len(self.entries), self.df.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _pinyin_map(self) -> dict[tuple[str, ...], list[str]]:
+        table: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for term in self._vocabulary:
+            if 2 <= len(term) <= 5 and all(CJK.match(ch) for ch in term):
+                table[tuple(lazy_pinyin(term))].append(term)
+        return table
+
+    # --- questions --------------------------------------------------------------------------
+
+    def analyze(self, question: str) -> Query:
+        """Normalise, segment and expand a question into concepts."""
+        text = normalize(question)
+        concepts: list[Concept] = []
+        covered: set[str] = set()
+        for phrases, official in self.lexicon.synonyms:
+            hit = next((p for p in phrases if p in text), None)
+            if hit:
+                terms = tuple((t.lower(), SYNONYM_WEIGHT) for t in official)
+                concepts.append(self._concept(hit, terms))
+                covered.update(self.tokenizer.content_words(hit))
+        for word in self.tokenizer.content_words(text):
+            if word in covered or any(word in c.surface for c in concepts):
+                continue
+            terms = ((word, 1.0),) + self._corrections(word)
+            concepts.append(self._concept(word, terms))
+        repaired = self._homophones(text, concepts)
+        if repaired:
+            # An unknown word a homophone explains (「yi」 in 「yi地就医」) no longer counts against the match.
+            concepts = [c for c in concepts if self._known(c) or not any(c.surface in r.surface for r in repaired)]
+            concepts += repaired
+        terms: dict[str, float] = {}
+        for concept in concepts:
+            for term, weight in concept.terms:
+                terms[term] = max(terms.get(term, 0.0), weight * (1.0 if concept.evidence else GENERIC_WEIGHT))
+        return Query(text, tuple(_dedupe(concepts)), terms)
+
+    def _concept(self, surface: str, terms: tuple[tuple[str, float], ...]) -> Concept:
+        known = [self.idf(t) for t, _ in terms if t in self.df]
+        importance = max(known) if known else self.max_idf
+        generic = surface in self.lexicon.generic or (len(surface) == 1 and CJK.match(surface))
+        if generic:
+            terms = tuple((t, w * (SINGLE_CHAR_WEIGHT if len(surface) == 1 else 1.0)) for t, w in terms)
+        return Concept(surface, terms, importance, evidence=not generic)
+
+    def _known(self, concept: Concept) -> bool:
+        return any(t in self.df for t, _ in concept.terms)
+
+    def _corrections(self, word: str) -> tuple[tuple[str, float], ...]:
+        """A near spelling of an unknown word (「失业保验金」 → 失业保险金)."""
+        if word in self.df or len(word) < 3:
+            return ()
+        match = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        return ((match[0], TYPO_WEIGHT),) if match else ()
+
+    def _homophones(self, text: str, concepts: list[Concept]) -> list[Concept]:
+        """Pinyin-input typos: 「反炸」 → 反诈, 「yi地就医」 → 异地就医."""
+        unknown = [c.surface for c in concepts if not self._known(c)]
+        if not unknown:
+            return []
+        units = re.findall(r"[a-z]+|[\u3400-\u9fff]", text)
+        syllables = [u if u.isascii() else lazy_pinyin(u)[0] for u in units]
+        found = []
+        for size in (4, 3, 2):
+            for i in range(len(units) - size + 1):
+                surface = "".join(units[i : i + size])
+                if surface in self.df or not any(surface in u or u in surface for u in unknown):
+                    continue
+                for term in self._pinyin.get(tuple(syllables[i : i + size]), ()):
+                    found.append(self._concept(surface, ((term, TYPO_WEIGHT),)))
+        return found
+
+    # --- ranking ----------------------------------------------------------------------------
+
+    def search(self, question: str | Query, limit: int = 5, within: set[int] | None = None) -> tuple[Query, list[Hit]]:
+        """The best clauses for a question, best first; `within` limits to those entry numbers."""
+        query = question if isinstance(question, Query) else self.analyze(question)
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in query.terms.items():
+            idf = self.idf(term)
+            for doc, tf in self.postings.get(term, ()):
+                if within is None or doc in within:
+                    scores[doc] += weight * idf * tf * (K1 + 1) / (K1 + tf)
+        if len(query.text) <= SHORT_QUESTION and query.concepts:
+            self._heading_bonus(query, scores, within)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return query, [self._hit(query, doc, score) for doc, score in ranked if score > 0]
+
+    def _heading_bonus(self, query: Query, scores: dict[int, float], within) -> None:
+        """Short questions often are a heading with a typo: 「盲人按摩師考證」."""
+        for _, score, doc in process.extract(
+            query.text, self._titles, scorer=fuzz.partial_ratio, score_cutoff=75, limit=5
+        ):
+            if within is None or doc in within:
+                scores[doc] += HEADING_BONUS * (score - 70) / 30
+
+    def _hit(self, query: Query, doc: int, score: float) -> Hit:
+        clause, notice = self.entries[doc]
+        per_field = self.field_tf[doc]
+        field_scores = tuple(
+            (name, round(sum(w * self.idf(t) for t, w in query.terms.items() if t in per_field[name]), 3))
+            for name in FIELD_WEIGHTS
+        )
+        return Hit(clause, notice, round(score, 4), self.matched_terms(query, doc), field_scores)
+
+    def matches(self, concept: Concept, doc: int) -> bool:
+        per_field = self.field_tf[doc]
+        return any(any(t in terms for terms in per_field.values()) for t, _ in concept.terms)
+
+    def matched_terms(self, query: Query, doc: int) -> tuple[str, ...]:
+        """The index terms of a clause that the question (or its expansions) hit."""
+        per_field = self.field_tf[doc]
+        return tuple(t for t in query.terms if any(t in terms for terms in per_field.values()))
+
+    def coverage(self, query: Query, hit: Hit) -> tuple[float, float]:
+        """(share of the question's evidence the clause matches, evidence matched)."""
+        doc = self.entries.index((hit.clause, hit.notice))
+        total = query.evidence_weight
+        matched = sum(c.importance for c in query.concepts if c.evidence and self.matches(c, doc))
+        return (matched / total if total else 0.0), matched
+
+    def doc_of(self, hit: Hit) -> int:
+        return self.entries.index((hit.clause, hit.notice))
+
+
+def _dedupe(concepts: list[Concept]) -> list[Concept]:
+    seen, out = set(), []
+    for c in concepts:
+        key = (c.surface, c.terms)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

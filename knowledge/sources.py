@@ -1,0 +1,72 @@
+"""Knowledge files → text. A file that cannot be read raises SourceError naming it."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+TEXT_SUFFIXES = {".txt", ".md", ""}
+
+
+class SourceError(Exception):
+    """A knowledge file that cannot be turned into text."""
+
+    def __init__(self, path: Path | str, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+def knowledge_files(directory: Path) -> list[Path]:
+    """Every file the knowledge base is built from, in a stable order (hidden files skipped)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise SourceError(directory, "知识库目录不存在")
+    return sorted(
+        p for p in directory.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    )
+
+
+def read_text(path: Path) -> str:
+    """The text of one knowledge file, whatever its format."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(path, "文件是空的")
+    if suffix in EXTRACTORS:
+        try:
+            text = EXTRACTORS[suffix](path, data)
+        except SourceError:
+            raise
+        except Exception as exc:  # a broken .docx/.pdf raises whatever its library raises
+            raise SourceError(path, f"无法读取{suffix}文件（{type(exc).__name__}）") from exc
+    else:
+        text = decode_text(path, data)
+    if not looks_like_text(text):
+        raise SourceError(path, "文件内容不是可读的文字")
+    return text
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SourceError(path, "无法识别的文件编码（不是 UTF-8 或 GB18030）")
+
+
+def looks_like_text(text: str) -> bool:
+    """Random bytes can decode as GB18030; real notices are mostly letters and CJK."""
+    sample = text[:20000]
+    if not sample.strip():
+        return False
+    bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t")
+    return bad / len(sample) < 0.01
+
+
+# Binary formats register their extractor here (see knowledge/formats.py).
+EXTRACTORS: dict = {}

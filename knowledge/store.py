@@ -1,0 +1,156 @@
+"""The only SQL: notices and clauses into a new SQLite file swapped in atomically, and back out.
+
+A build writes `<db>.building-<pid>` next to the live file and renames it over the live file only
+when every knowledge file parsed; a failed build leaves the live file byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from knowledge.model import Clause, Notice, ReloadReport
+from knowledge.parse import parse_gazette
+from knowledge.sources import SourceError, knowledge_files, read_text
+
+
+class BuildError(Exception):
+    """One or more knowledge files could not be loaded; the live knowledge base is unchanged."""
+
+    def __init__(self, failures: list[SourceError]):
+        self.failures = failures
+        super().__init__("; ".join(str(f) for f in failures))
+
+
+def load_notices(directory: Path, progress: Callable[[str], None] | None = None) -> list[Notice]:
+    """Parse every file of the knowledge directory; collect every failure before raising."""
+    notices, failures = [], []
+    files = knowledge_files(directory)
+    for i, path in enumerate(files, 1):
+        if progress:
+            progress(f"[{i}/{len(files)}] {path.name}")
+        try:
+            found = parse_gazette(read_text(path), source=path.name)
+        except SourceError as exc:
+            failures.append(exc)
+            continue
+        if not any(n.clauses for n in found):
+            failures.append(SourceError(path, "没有找到任何通知或条款"))
+        notices += found
+    if failures:
+        raise BuildError(failures)
+    if not files:
+        raise BuildError([SourceError(directory, "知识库目录中没有文件")])
+    return notices
+
+
+def build(
+    directory: Path, db_path: Path, progress: Callable[[str], None] | None = None, notices: list[Notice] | None = None
+) -> ReloadReport:
+    """Rebuild the knowledge base file from the directory (or notices already parsed from it)."""
+    started = time.perf_counter()
+    if notices is None:
+        notices = load_notices(directory, progress)
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    before = notice_digests(db_path) if db_path.exists() else {}
+    tmp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        write(tmp, notices)
+        os.replace(tmp, db_path)  # atomic on POSIX and Windows: readers see old or new, never half
+    finally:
+        tmp.unlink(missing_ok=True)
+    after = {n.key: digest(n) for n in notices}
+    clauses = [c for n in notices for c in n.clauses]
+    return ReloadReport(
+        files=len({n.source for n in notices}),
+        notices=tuple(n.key for n in notices),
+        clauses=len(clauses),
+        without_units=tuple(f"{c.doc_no or '（无文号）'} {c.path_text}" for c in clauses if not c.units),
+        added=tuple(k for k in after if k not in before),
+        removed=tuple(k for k in before if k not in after),
+        changed=tuple(k for k in after if k in before and before[k] != after[k]),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def write(path: Path, notices: list[Notice]) -> None:
+    db = sqlite_utils.Database(path)
+    db["notices"].insert_all(
+        (
+            {
+                "key": n.key, "doc_no": n.doc_no, "title": n.title, "issuer": n.issuer, "date": n.date,
+                "source": n.source, "attachments": json.dumps(n.attachments, ensure_ascii=False),
+                "digest": digest(n),
+            }
+            for n in notices
+        ),
+        pk="key",
+        replace=True,  # the same notice in two files: the later file wins
+    )
+    db["clauses"].insert_all(
+        (
+            {
+                "notice_key": n.key, "position": c.position, "doc_no": c.doc_no,
+                "path": json.dumps(c.path, ensure_ascii=False), "title": c.title, "text": c.text,
+                "lead_units": json.dumps(c.lead_units, ensure_ascii=False),
+                "responsible_units": json.dumps(c.responsible_units, ensure_ascii=False),
+                "section": c.section,
+            }
+            for n in notices for c in n.clauses
+        ),
+        pk=("notice_key", "position"),
+        replace=True,
+    )
+    db["clauses"].create_index(["doc_no"], if_not_exists=True)
+    db.close()
+
+
+def read(db_path: Path) -> list[Notice]:
+    """Every notice with its clauses, in the order they were built."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        clauses: dict[str, list[Clause]] = {}
+        for row in db.query("select * from clauses order by rowid"):
+            clauses.setdefault(row["notice_key"], []).append(
+                Clause(
+                    doc_no=row["doc_no"], path=tuple(json.loads(row["path"])), title=row["title"],
+                    text=row["text"], lead_units=tuple(json.loads(row["lead_units"])),
+                    responsible_units=tuple(json.loads(row["responsible_units"])),
+                    section=row["section"], position=row["position"],
+                )
+            )
+        return [
+            Notice(
+                doc_no=row["doc_no"], title=row["title"], issuer=row["issuer"], date=row["date"],
+                source=row["source"], attachments=tuple(json.loads(row["attachments"])),
+                clauses=tuple(clauses.get(row["key"], ())),
+            )
+            for row in db.query("select * from notices order by rowid")
+        ]
+    finally:
+        db.close()
+
+
+def notice_digests(db_path: Path) -> dict[str, str]:
+    try:
+        db = sqlite_utils.Database(db_path)
+        try:
+            return {row["key"]: row["digest"] for row in db.query("select key, digest from notices")}
+        finally:
+            db.close()
+    except Exception:  # an unreadable old file: everything counts as added
+        return {}
+
+
+def digest(notice: Notice) -> str:
+    payload = json.dumps([notice.title, notice.date, [c.__dict__ for c in notice.clauses]], ensure_ascii=False,
+                         sort_keys=True, default=list)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]

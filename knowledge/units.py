@@ -1,0 +1,144 @@
+"""Unit annotations: who leads and who is responsible for a clause.
+
+Every bracket style lives here:
+    〔牵头单位：市人社局；责任单位：各县（市、区）人民政府〕
+    （责任单位：市住建局、市交通运输局）   [责任部门：市残联]   (责任单位:市财政局)
+    〔责任单位：A、B；列首位的为牵头单位，下同。…〕
+    （A、B负责，排在第一位的部门为牵头部门，下同）   （A、B负责）
+    责任单位:A、B            (bare, no brackets, at the end of a flattened item)
+Brackets may be full- or half-width and may not match (（…〕), or may be left unclosed
+when a flattened notice cut the item short.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN = "〔（([【［"
+CLOSE = "〕）)]】］"
+LEAD_LABEL = r"(?:牵头|主责|主办)(?:单位|部门)"
+RESP_LABEL = r"(?:责任|配合|协办|参与|协同)(?:单位|部门)"
+LABEL = rf"(?:{LEAD_LABEL}|{RESP_LABEL})\s*[：:]"
+FIRST_IS_LEAD = re.compile(r"(?:列|排在|排)(?:首位|第一位)|排名第一")
+SAME_BELOW = "下同"
+
+# Where an annotation starts: a bracket then a label, a bare label after a sentence, or a
+# bracketed list ending in 负责.
+LABELLED_START = re.compile(rf"[{re.escape(OPEN)}]\s*{LABEL}|(?:(?<=[。；;\s])|^){LABEL}")
+RESPONSIBLE_BY = re.compile(rf"[{re.escape(OPEN)}](?P<body>[^{re.escape(OPEN + CLOSE)}。]*?(?:[（(][^）)]*[）)][^{re.escape(OPEN + CLOSE)}。]*?)*负责[^。]*?)[{re.escape(CLOSE)}]?\s*$")
+
+UNIT_NOISE = re.compile(r"以下|不再|下同|列首位|第一位|牵头单位|牵头部门|为准|均涉及|单独列出")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """The units read from one annotation, and where it sat in the clause text."""
+
+    lead_units: tuple[str, ...]
+    responsible_units: tuple[str, ...]
+    start: int
+    end: int
+    first_is_lead_below: bool = False  # 「列首位的为牵头单位，下同」: applies to later clauses too
+
+
+def split_units(text: str) -> list[str]:
+    """Split a unit list on 、，,;； and spaces, but never inside parentheses."""
+    units, depth, current = [], 0, []
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "、，,;；/ \u3000":
+            units.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    units.append("".join(current))
+    return [u for u in (clean_unit(u) for u in units) if u]
+
+
+def clean_unit(unit: str) -> str:
+    unit = unit.strip().strip("。．.：:").strip()
+    unit = re.sub(r"(等|负责|牵头)$", "", unit)
+    # An unbalanced bracket left over from the annotation's own brackets.
+    if unit.count("（") + unit.count("(") < unit.count("）") + unit.count(")"):
+        unit = unit.rstrip("）)")
+    if not unit or len(unit) > 30 or UNIT_NOISE.search(unit):
+        return ""
+    return unit
+
+
+def find_annotation(text: str, first_is_lead: bool = False) -> Annotation | None:
+    """The unit annotation at the end of a clause's text, if there is one."""
+    labelled = list(LABELLED_START.finditer(text))
+    if labelled:
+        # 〔牵头单位：…；责任单位：…〕 holds two labels: the annotation starts at the first.
+        return _parse_labelled(text, labelled[0].start(), first_is_lead)
+    m = RESPONSIBLE_BY.search(text)
+    if m:
+        return _parse_responsible_by(m, first_is_lead)
+    return None
+
+
+def _parse_labelled(text: str, start: int, first_is_lead: bool) -> Annotation:
+    body = text[start:].strip()
+    body = body.lstrip(OPEN).strip()
+    body = _strip_closing_bracket(body)
+    lead: list[str] = []
+    responsible: list[str] = []
+    flag = bool(FIRST_IS_LEAD.search(body))
+    below = flag and SAME_BELOW in body
+    for part in _top_level_split(body, "；;。"):
+        label = re.match(rf"\s*({LEAD_LABEL}|{RESP_LABEL})\s*[：:]", part)
+        if not label:
+            continue
+        names = split_units(part[label.end():])
+        if re.match(LEAD_LABEL, label.group(1)):
+            lead += names
+        else:
+            responsible += names
+    if not lead and (flag or first_is_lead) and responsible:
+        lead, responsible = responsible[:1], responsible[1:]
+    return Annotation(tuple(lead), tuple(responsible), start, len(text), below)
+
+
+def _parse_responsible_by(m: re.Match, first_is_lead: bool) -> Annotation:
+    body = m.group("body")
+    flag = bool(FIRST_IS_LEAD.search(body))
+    names_part = body[: body.index("负责")]
+    names = split_units(names_part)
+    if (flag or first_is_lead) and names:
+        lead, responsible = names[:1], names[1:]
+    else:
+        lead, responsible = [], names
+    return Annotation(tuple(lead), tuple(responsible), m.start(), m.end(), flag and SAME_BELOW in body)
+
+
+def _strip_closing_bracket(body: str) -> str:
+    """Drop the annotation's own closing bracket, keeping balanced ones such as 各县（市、区）."""
+    body = body.rstrip()
+    while body and body[-1] in CLOSE:
+        opens = body.count("（") + body.count("(")
+        closes = body.count("）") + body.count(")")
+        if body[-1] in "）)" and closes <= opens:
+            break
+        body = body[:-1].rstrip()
+    return body
+
+
+def _top_level_split(text: str, separators: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in separators:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts

@@ -1,0 +1,131 @@
+"""The parser on the bundled gazette (golden) and on small samples of other styles."""
+
+import json
+import re
+
+import pytest
+
+from knowledge.parse import parse_gazette
+from tests.conftest import ROOT
+
+ARTEFACTS = re.compile(r"[〔\[（(【]\s*(?:牵头|责任)(?:单位|部门)|(?:牵头|责任)(?:单位|部门)[：:]|\n\n|认证认\s|提\s+升")
+
+
+def items(notice):
+    """Numbered task items by number: {13: Clause, …}."""
+    return {int(c.path[-1].rstrip(".")): c for c in notice.clauses if c.path and c.path[-1].endswith(".")}
+
+
+def test_five_notices_with_doc_numbers_and_dates(gazette):
+    dates = {n: gazette[n].date for n in gazette}
+    assert dates == {22: "2022-11-21", 57: "2022-11-16", 58: "2022-11-16", 59: "2022-11-25", 60: "2022-11-28"}
+    assert gazette[58].doc_no == "黄政办发〔2022〕58号"
+    assert gazette[58].title == "市人民政府办公室关于印发黄石市公共服务质量提升行动方案的通知"
+    assert gazette[58].short_title == "黄石市公共服务质量提升行动方案"
+    assert gazette[22].issuer == "黄石市人民政府"
+
+
+def test_57_items_1_to_11_with_units(gazette):
+    numbered = items(gazette[57])
+    assert sorted(numbered) == list(range(1, 12))
+    assert all(c.responsible_units for c in numbered.values())
+    assert numbered[1].title == "制造业质量提升行动"
+    assert numbered[1].responsible_units[-1] == "各县（市、区）人民政府"  # annotation broken over a page
+
+
+def test_58_items_1_to_39_with_lead_and_responsible_units(gazette):
+    numbered = items(gazette[58])
+    assert sorted(numbered) == list(range(1, 40))
+    assert all(c.lead_units and c.responsible_units for c in numbered.values())
+    assert numbered[13].path == ("二、", "（四）", "13.")
+    assert numbered[13].title == "优化失业保险金发放领取程序"
+    assert numbered[13].lead_units == ("市人社局",)
+    assert numbered[13].responsible_units == ("各县（市、区）人民政府",)
+    assert numbered[17].lead_units == ("市经信局", "国网黄石供电公司")
+    assert numbered[27].lead_units == ("市应急管理局",)  # annotation alone after a page break
+
+
+def test_60_items_1_to_22_with_responsible_departments(gazette):
+    numbered = items(gazette[60])
+    assert sorted(numbered) == list(range(1, 23))
+    assert all(c.responsible_units[0].startswith("各县") for c in numbered.values())
+    assert numbered[10].responsible_units == ("各县（市、区）人民政府", "市残联", "市教育局", "市人社局")
+
+
+def test_no_clause_keeps_an_annotation_or_page_break_artefact(gazette):
+    for notice in gazette.values():
+        for clause in notice.clauses:
+            if clause.path != ("附件",):
+                assert not ARTEFACTS.search(clause.text), (notice.doc_no, clause.path, clause.text[-40:])
+    text = " ".join(c.text for c in gazette[57].clauses)
+    assert "认证认可" in text and "质量保持稳定" in text
+    assert "问题。问题。" not in text
+
+
+def test_sections_without_numbered_items_are_clauses(gazette):
+    by_title = {c.title: c for c in gazette[59].clauses}
+    assert "解读范围" in by_title and "下列政策文件应及时进行解读" in by_title["解读范围"].text
+    assert "市政府规章" in by_title["解读范围"].text  # a short enumeration stays in its clause
+    assert "强化政策文件解读工作的保障和监督" in by_title
+
+
+def test_name_list_and_monitoring_table_are_searchable_clauses(gazette):
+    names = next(c for c in gazette[22].clauses if c.path == ("附件",))
+    assert "何小鹏：广州小鹏汽车科技有限公司董事长、CEO" in names.text
+    table = next(c for c in gazette[58].clauses if c.path == ("附件",))
+    assert table.title == "公共服务质量监测表"
+    assert "失业保险金申领便捷性" in table.text and "<input" not in table.text
+    assert gazette[58].attachments == ("公共服务质量监测表",)
+
+
+def test_golden_export_matches(kb):
+    """tests/golden/huangshi-clauses.jsonl: regenerate with `python -m bot kb export --json` and review."""
+    from handlers.render import clause_record
+
+    exported = [clause_record(c, n) for n in kb.index.notices for c in n.clauses]
+    golden = [json.loads(line) for line in (ROOT / "tests/golden/huangshi-clauses.jsonl").open(encoding="utf-8")]
+    assert exported == golden
+
+
+FLATTENED = (
+    "某市人民政府关于支持企业发展的若干措施 各区人民政府，市政府各部门： 为支持企业发展，制定以下措施。"
+    " 一、加大金融支持 1.完善信贷服务。组织银行对接企业。(责任单位：市财政局、人行某市中心支行)"
+    " 2.降低融资成本。对重点企业给予贴息。（牵头单位：市金融局；责任单位：各区政府） 二、稳定就业"
+    " 3.实施援企稳岗。对不裁员企业返还失业保险费。 责任单位:市人社局、市财政局 某市人民政府 2020年2月4日"
+)
+
+
+def test_flattened_notice_without_doc_number():
+    (notice,) = parse_gazette(FLATTENED)
+    assert notice.doc_no == ""
+    assert notice.title == "某市人民政府关于支持企业发展的若干措施"
+    assert notice.date == "2020-02-04" and notice.issuer == "某市人民政府"
+    numbered = items(notice)
+    assert sorted(numbered) == [1, 2, 3]
+    assert numbered[1].path == ("一、", "1.") and numbered[1].title == "完善信贷服务"
+    assert numbered[1].responsible_units == ("市财政局", "人行某市中心支行")
+    assert numbered[2].lead_units == ("市金融局",)
+    assert numbered[3].responsible_units == ("市人社局", "市财政局")
+    assert numbered[3].text == "对不裁员企业返还失业保险费。"
+
+
+def test_wrapped_title_and_first_is_lead_below():
+    text = (
+        "国务院关于促进某某区\n高水平发展的若干意见\n国发〔2019〕3号\n各省人民政府，各部委：\n为此提出以下意见：\n"
+        "一、主要任务\n1.拓展市场。推广试点。（税务总局、财政部负责，排在第一位的部门为牵头部门，下同）\n"
+        "2.释放产能。允许委托加工。（海关总署、商务部负责）\n国务院\n2019年1月12日\n"
+    )
+    (notice,) = parse_gazette(text)
+    assert notice.title == "国务院关于促进某某区高水平发展的若干意见"
+    assert notice.doc_no == "国发〔2019〕3号" and notice.issuer == "国务院"
+    assert items(notice)[2].lead_units == ("海关总署",)
+
+
+@pytest.mark.parametrize("name", ["ncp_suining_2020.txt", "ncp_xiangtan_2020.txt", "gov_guofa_2019_3.txt"])
+def test_foreign_notices_parse_into_clauses_with_units(name):
+    path = ROOT.parent / "shared/data/foreign-notices" / name
+    if not path.exists():
+        pytest.skip("shared foreign notices not present")
+    (notice,) = parse_gazette(path.read_text(encoding="utf-8"))
+    with_units = [c for c in notice.clauses if c.units]
+    assert notice.title and len(with_units) >= 10
