@@ -200,3 +200,123 @@ def render_reload_report(report: ReloadReport) -> str:
 
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def render_stats(stats) -> str:
+    """Volumes, answered share, the most asked clauses and unanswered questions, 👍/👎 per clause."""
+    if stats is None:
+        return texts.STATS_NO_LOG
+    period = texts.STATS_DAYS.format(days=stats.days) if stats.days else texts.STATS_ALL_TIME
+    lines = [texts.STATS.format(
+        period=period, questions=stats.questions, unanswered=stats.questions - stats.answered,
+        share=stats.unanswered_share, channels="、".join(f"{c} {n}" for c, n in stats.by_channel) or "—",
+    )]
+    for header, rows in ((texts.STATS_TOP, stats.top_clauses), (texts.STATS_UNANSWERED, stats.top_unanswered)):
+        if rows:
+            lines.append(header)
+            lines += [f"  {n} × {label}" for label, n in rows]
+    if stats.feedback:
+        lines.append(texts.STATS_FEEDBACK)
+        lines += [f"  {up}/{down}  {label}" for label, up, down in stats.feedback]
+    return "\n".join(lines)
+
+
+# --- Telegram: HTML, 4096 characters a message ------------------------------------------------------
+
+
+def render_telegram(answer: Answer, position: int = 0, full: bool = False) -> list[Reply]:
+    """One or more messages (split under 4096 characters); buttons ride on the last one."""
+    if not answer.answered or answer.kind in ("units", "notice") and not _ranked(answer):
+        text = escape(render_console(answer))
+        return [Reply(chunk) for chunk in split_text(text, TELEGRAM_LIMIT)]
+    hit = answer.hits[position]
+    heading, body, tail = clause_lines(answer, hit, full)
+    body_html = [bold_terms(escape(line), hit.matched_terms) for line in body]
+    lines = ([f"<b>{escape(heading)}</b>"] if heading else []) + body_html + [""] + [escape(t) for t in tail]
+    chunks = split_text("\n".join(lines), TELEGRAM_LIMIT)
+    replies = [Reply(c) for c in chunks[:-1]] + [Reply(chunks[-1], clause_buttons(answer, position, full))]
+    return replies
+
+
+def _ranked(answer: Answer) -> bool:
+    return bool(answer.hits) and answer.hits[0].score > 0 and answer.kind != "units"
+
+
+def clause_buttons(answer: Answer, position: int, full: bool) -> tuple:
+    total = min(len(answer.hits), 5)
+    first = []
+    if not full:
+        first.append((texts.BUTTON_FULL, "full"))
+    if position + 1 < total:
+        first.append((texts.BUTTON_NEXT.format(n=position + 2, total=total), "next"))
+    rows = [tuple(first)] if first else []
+    rows.append(((texts.BUTTON_UP, "up"), (texts.BUTTON_DOWN, "down"), (texts.BUTTON_DOC, "doc")))
+    return tuple(rows)
+
+
+def bold_terms(escaped: str, terms: tuple[str, ...]) -> str:
+    """Bold each matched term in already-escaped text; longest first, one pass, so never nested."""
+    words = sorted({escape(t) for t in terms if len(t) >= 2}, key=len, reverse=True)
+    if not words:
+        return escaped
+    return re.sub("|".join(map(re.escape, words)), lambda m: f"<b>{m.group(0)}</b>", escaped)
+
+
+def split_text(text: str, limit: int, size=len) -> list[str]:
+    """Split at line breaks (or, for a longer line, anywhere) so each piece is within `limit`."""
+    pieces, current = [], ""
+    for line in text.split("\n"):
+        while size(line) > limit:
+            cut = limit
+            while size(line[:cut]) > limit:
+                cut -= 1
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if size(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def render_search_list(answer: Answer) -> str:
+    """Staff lookups: the top results as a compact list (HTML)."""
+    if not answer.hits:
+        return escape(render_console(answer))
+    lines = [escape(texts.SEARCH_HEADER.format(question=answer.query.strip()[:40], count=len(answer.hits[:5])))]
+    for i, hit in enumerate(answer.hits[:5], 1):
+        units = "、".join(hit.clause.lead_units or hit.clause.responsible_units)
+        lines.append(f"{i}. <b>{escape(hit.clause.title or hit.clause.path_text)}</b> — {escape(source_line(hit, False))}")
+        if units:
+            lines.append(f"   {escape(units)}")
+    return "\n".join(lines)
+
+
+# --- WeChat: plain text, 2048 bytes a passive reply ---------------------------------------------------
+
+
+def utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def render_wechat(answer: Answer, position: int = 0, full: bool = False) -> Reply:
+    """A passive reply within 2048 bytes; what does not fit waits in `rest` for 「更多」."""
+    text = render_console(answer, position, full)
+    if answer.answered and answer.kind == "clause" and not full:
+        text += "\n" + texts.WECHAT_FOLLOW_UP
+    return fit_wechat(text)
+
+
+def fit_wechat(text: str) -> Reply:
+    hint = "\n" + texts.MORE_HINT
+    if utf8_len(text) <= WECHAT_LIMIT:
+        return Reply(text)
+    chunks = split_text(text, WECHAT_LIMIT - utf8_len(hint), size=utf8_len)
+    return Reply(chunks[0] + hint, rest=tuple(c + (hint if i < len(chunks) - 2 else "") for i, c in enumerate(chunks[1:])))
