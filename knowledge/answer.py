@@ -13,8 +13,8 @@ from knowledge.model import Answer, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
 from knowledge.search import Index
 
-MIN_COVERAGE = 0.5  # share of the question's specific words the best clause must match
-MIN_EVIDENCE = 2.5  # and how rare (idf) those matched words must be together
+MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
+MIN_EVIDENCE = 2.4  # topical evidence (idf of matched concepts, by how central they are to the clause)
 DOC_NO_REF = re.compile(r"[\u4e00-\u9fa5]{1,14}[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*(?P<num>\d{1,4})\s*号")
 SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")

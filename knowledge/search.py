@@ -12,9 +12,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from knowledge.expand import Expander
 from knowledge.lexicon import Lexicon
 from knowledge.model import Clause, Hit, Notice
 from knowledge.normalize import normalize
@@ -23,7 +23,11 @@ from knowledge.tokens import Tokenizer
 FIELD_WEIGHTS = {"title": 3.0, "section": 1.0, "text": 1.0, "units": 1.5, "notice": 0.6}
 K1, B = 1.2, 0.75
 SYNONYM_WEIGHT = 0.9  # an official term added for an everyday phrase
+GAPPED_FACTOR = 0.8  # the phrase was found with other characters in between
 TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
+PART_WEIGHT = 0.5  # a known part of an unknown long word
+MISSING_FACTOR = 0.5  # a known concept the clause lacks counts half against it
+PASSING = 0.4  # evidence of a term mentioned once in a clause's text, not in its heading
 GENERIC_WEIGHT = 0.25  # 服务, 提升…: they rank, they do not count as evidence
 SINGLE_CHAR_WEIGHT = 0.3
 SHORT_QUESTION = 12  # characters; short questions get fuzzy matching against headings
@@ -60,10 +64,12 @@ class Index:
         self.lexicon = lexicon
         self.tokenizer = Tokenizer(notices, lexicon)
         self.entries: list[tuple[Clause, Notice]] = [(c, n) for n in notices for c in n.clauses]
+        self._position = {id(c): i for i, (c, _) in enumerate(self.entries)}
         self._field_terms = [self._fields(c, n) for c, n in self.entries]
         self._build_postings()
-        self._vocabulary = sorted(self.df)
-        self._pinyin = self._pinyin_map()
+        titles = {w for c, _ in self.entries for w in self.tokenizer.words(c.title)}
+        self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles,
+                                 self.tokenizer.is_dictionary_word)
         self._titles = [c.title for c, _ in self.entries]
 
     # --- building ---------------------------------------------------------------------------
@@ -83,18 +89,22 @@ class Index:
         avg = {f: sum(len(ft[f]) for ft in self._field_terms) / n or 1.0 for f in FIELD_WEIGHTS}
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.field_tf: list[dict[str, dict[str, float]]] = []
+        self.raw_tf: list[dict[str, dict[str, int]]] = []
         for doc, fields in enumerate(self._field_terms):
             per_term: dict[str, float] = defaultdict(float)
             per_field: dict[str, dict[str, float]] = {}
+            raw: dict[str, dict[str, int]] = {}
             for name, terms in fields.items():
                 norm = 1 - B + B * len(terms) / avg[name]
                 counts: dict[str, int] = defaultdict(int)
                 for t in terms:
                     counts[t] += 1
                 per_field[name] = {t: FIELD_WEIGHTS[name] * c / norm for t, c in counts.items()}
+                raw[name] = dict(counts)
                 for t, v in per_field[name].items():
                     per_term[t] += v
             self.field_tf.append(per_field)
+            self.raw_tf.append(raw)
             for t, tf in per_term.items():
                 self.postings[t].append((doc, tf))
         self.df = {t: len(p) for t, p in self.postings.items()}
@@ -104,76 +114,61 @@ class Index:
         n, df = len(self.entries), self.df.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def _pinyin_map(self) -> dict[tuple[str, ...], list[str]]:
-        table: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        for term in self._vocabulary:
-            if 2 <= len(term) <= 5 and all(CJK.match(ch) for ch in term):
-                table[tuple(lazy_pinyin(term))].append(term)
-        return table
-
     # --- questions --------------------------------------------------------------------------
 
     def analyze(self, question: str) -> Query:
         """Normalise, segment and expand a question into concepts."""
         text = normalize(question)
         concepts: list[Concept] = []
-        covered: set[str] = set()
-        for phrases, official in self.lexicon.synonyms:
-            hit = next((p for p in phrases if p in text), None)
-            if hit:
-                terms = tuple((t.lower(), SYNONYM_WEIGHT) for t in official)
-                concepts.append(self._concept(hit, terms))
-                covered.update(self.tokenizer.content_words(hit))
+        for span, official, exact in self.expander.synonyms(text):
+            weight = SYNONYM_WEIGHT if exact else SYNONYM_WEIGHT * GAPPED_FACTOR
+            concepts.append(self._concept(span, tuple((t, weight) for t in official)))
+        spans = "".join(c.surface for c in concepts)
         for word in self.tokenizer.content_words(text):
-            if word in covered or any(word in c.surface for c in concepts):
-                continue
-            terms = ((word, 1.0),) + self._corrections(word)
-            concepts.append(self._concept(word, terms))
-        repaired = self._homophones(text, concepts)
-        if repaired:
-            # An unknown word a homophone explains (「yi」 in 「yi地就医」) no longer counts against the match.
-            concepts = [c for c in concepts if self._known(c) or not any(c.surface in r.surface for r in repaired)]
-            concepts += repaired
+            if word in spans:
+                continue  # already stands for an official term
+            concepts.append(self._concept(word, self._word_terms(word)))
+        concepts = self._repair_homophones(text, concepts)
         terms: dict[str, float] = {}
         for concept in concepts:
             for term, weight in concept.terms:
                 terms[term] = max(terms.get(term, 0.0), weight * (1.0 if concept.evidence else GENERIC_WEIGHT))
         return Query(text, tuple(_dedupe(concepts)), terms)
 
+    def _word_terms(self, word: str) -> tuple[tuple[str, float], ...]:
+        """A question word, and what stands in for it when the notices never use it."""
+        terms = ((word, 1.0),)
+        if word in self.df:
+            return terms
+        near = self.expander.near_spelling(word)
+        if near:
+            return terms + ((near, TYPO_WEIGHT),)
+        # 预约挂号 is not in the notices but 挂号 is: the parts carry part of the weight.
+        return terms + tuple((p, PART_WEIGHT) for p in self.tokenizer.parts(word) if p in self.df)
+
     def _concept(self, surface: str, terms: tuple[tuple[str, float], ...]) -> Concept:
-        known = [self.idf(t) for t, _ in terms if t in self.df]
-        importance = max(known) if known else self.max_idf
-        generic = surface in self.lexicon.generic or (len(surface) == 1 and CJK.match(surface))
-        if generic:
-            terms = tuple((t, w * (SINGLE_CHAR_WEIGHT if len(surface) == 1 else 1.0)) for t, w in terms)
+        known = [self.idf(t) * w for t, w in terms if t in self.df]
+        # A word the notices never use counts by how unusual it is in everyday Chinese: 契税 weighs
+        # against an answer, 孩子 hardly does.
+        importance = max(known) if known else self.max_idf * self.tokenizer.rarity(surface)
+        generic = surface in self.lexicon.generic or (len(surface) == 1 and bool(CJK.match(surface)))
+        if len(surface) == 1:
+            terms = tuple((t, w * SINGLE_CHAR_WEIGHT) for t, w in terms)
         return Concept(surface, terms, importance, evidence=not generic)
 
     def _known(self, concept: Concept) -> bool:
         return any(t in self.df for t, _ in concept.terms)
 
-    def _corrections(self, word: str) -> tuple[tuple[str, float], ...]:
-        """A near spelling of an unknown word (「失业保验金」 → 失业保险金)."""
-        if word in self.df or len(word) < 3:
-            return ()
-        match = process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=80)
-        return ((match[0], TYPO_WEIGHT),) if match else ()
-
-    def _homophones(self, text: str, concepts: list[Concept]) -> list[Concept]:
-        """Pinyin-input typos: 「反炸」 → 反诈, 「yi地就医」 → 异地就医."""
+    def _repair_homophones(self, text: str, concepts: list[Concept]) -> list[Concept]:
+        """An unknown word a homophone explains (「yi」 in 「yi地就医」) gives way to the known word."""
         unknown = [c.surface for c in concepts if not self._known(c)]
         if not unknown:
-            return []
-        units = re.findall(r"[a-z]+|[\u3400-\u9fff]", text)
-        syllables = [u if u.isascii() else lazy_pinyin(u)[0] for u in units]
-        found = []
-        for size in (4, 3, 2):
-            for i in range(len(units) - size + 1):
-                surface = "".join(units[i : i + size])
-                if surface in self.df or not any(surface in u or u in surface for u in unknown):
-                    continue
-                for term in self._pinyin.get(tuple(syllables[i : i + size]), ()):
-                    found.append(self._concept(surface, ((term, TYPO_WEIGHT),)))
-        return found
+            return concepts
+        repaired = [self._concept(span, ((term, TYPO_WEIGHT),)) for span, term in self.expander.homophones(text, unknown)]
+        if not repaired:
+            return concepts
+        kept = [c for c in concepts if self._known(c) or not any(c.surface in r.surface for r in repaired)]
+        return kept + repaired
 
     # --- ranking ----------------------------------------------------------------------------
 
@@ -218,14 +213,43 @@ class Index:
         return tuple(t for t in query.terms if any(t in terms for terms in per_field.values()))
 
     def coverage(self, query: Query, hit: Hit) -> tuple[float, float]:
-        """(share of the question's evidence the clause matches, evidence matched)."""
-        doc = self.entries.index((hit.clause, hit.notice))
-        total = query.evidence_weight
-        matched = sum(c.importance for c in query.concepts if c.evidence and self.matches(c, doc))
-        return (matched / total if total else 0.0), matched
+        """(share of the question the clause covers, topical evidence that it is about it).
+
+        Evidence is the weight of the question's concepts the clause contains, counted fully when
+        they are what the clause is about (its heading, section or units, or said repeatedly) and
+        partly when mentioned once in passing. Against it count the concepts the notices do not know
+        at all (公积金: another topic) and, at half weight, known ones this clause lacks.
+        """
+        doc = self.doc_of(hit)
+        matched = unknown = missing = evidence = 0.0
+        for concept in query.concepts:
+            if not concept.evidence:
+                continue
+            centrality = self.centrality(concept, doc)
+            if centrality:
+                matched += concept.importance
+                evidence += concept.importance * centrality
+            elif self._known(concept):
+                missing += concept.importance
+            else:
+                unknown += concept.importance
+        against = unknown + MISSING_FACTOR * missing
+        return (matched / (matched + against) if matched else 0.0), evidence
+
+    def centrality(self, concept: Concept, doc: int) -> float:
+        """1.0 when the concept is what a clause is about, less when it is mentioned in passing."""
+        raw = self.raw_tf[doc]
+        mentions, best = 0.0, 0.0
+        for term, weight in concept.terms:
+            share = min(1.0, weight / SYNONYM_WEIGHT)
+            if any(term in raw[f] for f in ("title", "section", "units")):
+                best = max(best, share)
+            mentions += share * (raw["text"].get(term, 0) + raw["notice"].get(term, 0))
+        # Several mentions, or several of the concept's words, show the clause is about it.
+        return max(best, min(1.0, PASSING * mentions))
 
     def doc_of(self, hit: Hit) -> int:
-        return self.entries.index((hit.clause, hit.notice))
+        return self._position[id(hit.clause)]
 
 
 def _dedupe(concepts: list[Concept]) -> list[Concept]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 
 import jieba
@@ -12,7 +13,7 @@ from knowledge.model import Notice
 
 jieba.setLogLevel(logging.WARNING)
 
-QUOTED_TERM = re.compile(r"[“\"「]([^”\"」]{2,8})[”\"」]")
+QUOTED_TERM = re.compile(r"[“\"「]([\u3400-\u9fffA-Za-z0-9]{2,8})[”\"」]")
 WORD = re.compile(r"[\u3400-\u9fffa-z0-9]")
 TERM_FREQ = 20000  # high enough that a knowledge-base term wins segmentation
 
@@ -23,23 +24,48 @@ class Tokenizer:
     def __init__(self, notices: list[Notice], lexicon: Lexicon):
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        self.key_terms: set[str] = set()  # the knowledge base's own terms, added to jieba
         for word, freq in lexicon.userdict:
-            self._jieba.add_word(word, freq or TERM_FREQ)
+            self._add(word, freq or TERM_FREQ)
         for term in knowledge_terms(notices):
-            self._jieba.add_word(term, TERM_FREQ)
+            self._add(term, TERM_FREQ)
         # Official terms the synonym map adds must be single tokens in the index too.
         for _, official in lexicon.synonyms:
             for term in official:
-                self._jieba.add_word(term.lower(), TERM_FREQ)
+                self._add(term.lower(), TERM_FREQ)
         self.stopwords = lexicon.stopwords
+
+    def _add(self, word: str, freq: int) -> None:
+        if not self.is_dictionary_word(word):
+            self.key_terms.add(word)
+        self._jieba.add_word(word, freq)
+
+    def is_dictionary_word(self, word: str) -> bool:
+        """A word of everyday Chinese (in jieba's own dictionary), as opposed to one we added."""
+        return self._jieba.FREQ.get(word, 0) > 0 and word not in self.key_terms
 
     def words(self, text: str) -> list[str]:
         """Search-mode words (long words and their parts), lower-case, no punctuation."""
         return [w for w in self._jieba.lcut_for_search(text.lower()) if WORD.search(w)]
 
+    def parts(self, word: str) -> list[str]:
+        """The shorter dictionary words inside a long one: 预约挂号 → 预约, 挂号."""
+        return [w for w in self._jieba.lcut_for_search(word) if w != word and len(w) >= 2]
+
     def content_words(self, text: str) -> list[str]:
-        """Words without filler: what a question is about."""
-        return [w for w in self._jieba.lcut(text.lower()) if WORD.search(w) and w not in self.stopwords]
+        """Words without filler: what a question is about.
+
+        Dictionary words only (no HMM): on colloquial questions the HMM glues function words into
+        pseudo-words (「领点」, 「水有」) that then look like unknown topics.
+        """
+        return [w for w in self._jieba.lcut(text.lower(), HMM=False) if WORD.search(w) and w not in self.stopwords]
+
+    def rarity(self, word: str) -> float:
+        """0.2 for everyday words (孩子, 家里) up to 1.0 for rare ones (契税) or words jieba lacks."""
+        freq = self._jieba.FREQ.get(word, 0)
+        if not freq or word in self.key_terms:
+            return 1.0
+        return min(1.0, max(0.2, (math.log(self._jieba.total / freq) - 9.0) / 5.0))
 
 
 def knowledge_terms(notices: list[Notice]) -> set[str]:

@@ -1,0 +1,78 @@
+"""From the words people type to the words notices use: synonyms, near spellings, homophones."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz, process
+
+from knowledge.lexicon import Lexicon
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+MAX_GAP = 2  # characters allowed between the characters of an everyday phrase: 「被公司裁」 ~ 被裁
+
+
+class Expander:
+    """Finds the synonym map's phrases in a question, and repairs unknown words."""
+
+    def __init__(self, lexicon: Lexicon, vocabulary: list[str], key_terms: set[str], is_word=lambda w: False):
+        self.vocabulary = vocabulary
+        self._known = set(vocabulary)
+        self._entries = [(phrases, tuple(t.lower() for t in official)) for phrases, official in lexicon.synonyms]
+        # Phrases by their first character, so a question only tries phrases that could occur in it.
+        self._by_first: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for i, (phrases, _) in enumerate(self._entries):
+            for phrase in phrases:
+                self._by_first[phrase[0]].append((phrase, i))
+        # Homophone repair aims only at the knowledge base's own terms (反诈, 异地就医), never at
+        # everyday words, which would turn 「是干啥」 into 实干.
+        self._is_word = is_word
+        self._pinyin: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for term in sorted(key_terms & self._known):
+            if 2 <= len(term) <= 5 and all(CJK.match(ch) for ch in term):
+                self._pinyin[tuple(lazy_pinyin(term))].append(term)
+
+    def synonyms(self, text: str) -> list[tuple[str, tuple[str, ...], bool]]:
+        """(phrase as found in the question, official terms, found exactly) for each concept."""
+        chars, found, seen = set(text), [], set()
+        for first in chars:
+            for phrase, entry in self._by_first.get(first, ()):
+                if entry in seen or not set(phrase) <= chars:
+                    continue
+                exact = phrase in text
+                span = phrase if exact else gapped(phrase, text)
+                if span:
+                    seen.add(entry)
+                    found.append((span, self._entries[entry][1], exact))
+        return sorted(found, key=lambda f: text.find(f[0][0]))
+
+    def near_spelling(self, word: str) -> str:
+        """A known word one slip away from an unknown one (「失业保验金」 → 失业保险金)."""
+        if word in self._known or len(word) < 3:
+            return ""
+        match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        return match[0] if match else ""
+
+    def homophones(self, text: str, unknown: list[str]) -> list[tuple[str, str]]:
+        """(typed span, known word) for pinyin-input typos: 「反炸」 → 反诈, 「yi地就医」 → 异地就医."""
+        units = re.findall(r"[a-z]+|[\u3400-\u9fff]", text)
+        syllables = [u if u.isascii() else lazy_pinyin(u)[0] for u in units]
+        found = []
+        for size in (4, 3, 2):
+            for i in range(len(units) - size + 1):
+                span = "".join(units[i : i + size])
+                if span in self._known or self._is_word(span) or not any(span in u or u in span for u in unknown):
+                    continue
+                found += [(span, term) for term in self._pinyin.get(tuple(syllables[i : i + size]), ())]
+        return found
+
+
+def gapped(phrase: str, text: str) -> str:
+    """The shortest stretch of text holding the phrase's characters in order, few characters apart."""
+    if len(phrase) < 2:
+        return ""
+    pattern = f".{{0,{MAX_GAP}}}".join(map(re.escape, phrase))
+    m = re.search(pattern, text)
+    return m.group(0) if m else ""
