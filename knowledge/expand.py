@@ -43,7 +43,8 @@ class Expander:
                     continue
                 exact = phrase in text
                 span = phrase if exact else gapped(phrase, text)
-                if span:
+                # 「资格认证」 holds 资格…证 but is a word of its own, not a way of typing 资格证.
+                if span and (exact or not self._is_word(span)):
                     seen.add(entry)
                     found.append((span, self._entries[entry][1], exact))
         return sorted(found, key=lambda f: text.find(f[0][0]))

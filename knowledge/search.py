@@ -68,8 +68,7 @@ class Index:
         self._field_terms = [self._fields(c, n) for c, n in self.entries]
         self._build_postings()
         titles = {w for c, _ in self.entries for w in self.tokenizer.words(c.title)}
-        self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles,
-                                 self.tokenizer.is_dictionary_word)
+        self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles, self._is_word)
         self._titles = [c.title for c, _ in self.entries]
 
     # --- building ---------------------------------------------------------------------------
@@ -109,6 +108,9 @@ class Index:
                 self.postings[t].append((doc, tf))
         self.df = {t: len(p) for t, p in self.postings.items()}
         self.max_idf = self.idf("")
+
+    def _is_word(self, text: str) -> bool:
+        return text in self.df or self.tokenizer.is_dictionary_word(text) or text in self.tokenizer.key_terms
 
     def idf(self, term: str) -> float:
         n, df = len(self.entries), self.df.get(term, 0)
@@ -234,6 +236,8 @@ class Index:
             else:
                 unknown += concept.importance
         against = unknown + MISSING_FACTOR * missing
+        if len(hit.clause.title) >= 4 and normalize(hit.clause.title) in query.text:
+            evidence += self.max_idf  # the question names the clause by its heading
         return (matched / (matched + against) if matched else 0.0), evidence
 
     def centrality(self, concept: Concept, doc: int) -> float:
@@ -244,7 +248,9 @@ class Index:
             share = min(1.0, weight / SYNONYM_WEIGHT)
             if any(term in raw[f] for f in ("title", "section", "units")):
                 best = max(best, share)
-            mentions += share * (raw["text"].get(term, 0) + raw["notice"].get(term, 0))
+            # A long term (千人百企标准服务) is specific enough that one mention says a lot.
+            specificity = max(1.0, len(term) / 2)
+            mentions += share * specificity * (raw["text"].get(term, 0) + raw["notice"].get(term, 0))
         # Several mentions, or several of the concept's words, show the clause is about it.
         return max(best, min(1.0, PASSING * mentions))
 
