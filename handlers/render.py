@@ -177,8 +177,8 @@ def render_explain(answer: Answer, index) -> str:
         lines.append(f"{i}. {hit.score:.2f} {hit.notice.doc_no} {path_label(hit.clause)} {hit.clause.title}")
         lines.append(f"   命中：{'、'.join(hit.matched_terms)}；字段：{fields}")
         if query is not None:
-            share, evidence = index.coverage(query, hit)
-            lines.append(f"   覆盖 {share:.0%}，证据 {evidence:.2f}")
+            support = index.support(query, hit)
+            lines.append(f"   覆盖 {support.share:.0%}，证据 {support.evidence:.2f}，未知主题 {support.unknown_topic:.2f}")
     return "\n".join(lines)
 
 
@@ -320,3 +320,34 @@ def fit_wechat(text: str) -> Reply:
         return Reply(text)
     chunks = split_text(text, WECHAT_LIMIT - utf8_len(hint), size=utf8_len)
     return Reply(chunks[0] + hint, rest=tuple(c + (hint if i < len(chunks) - 2 else "") for i, c in enumerate(chunks[1:])))
+
+
+# --- help and reload failures (used by handlers/telegram.py) ------------------------------------------
+
+HELP_NOTICES = 15  # notices listed by /help; more are summarised
+
+
+def render_help(notices) -> str:
+    """The welcome with example questions, then the notices the knowledge base holds (plain text)."""
+    lines = [texts.WELCOME, texts.KNOWN_NOTICES]
+    lines += [f"· 《{n.short_title}》{n.doc_no}" for n in notices[:HELP_NOTICES]]
+    if len(notices) > HELP_NOTICES:
+        lines.append(f"……（共 {len(notices)} 件）")
+    return "\n".join(lines)
+
+
+def render_reload_failure(exc: Exception) -> str:
+    """Why a reload failed, naming each file or lexicon line (plain text); nothing was changed."""
+    from knowledge.lexicon import LexiconError
+    from knowledge.sources import SourceError
+    from knowledge.store import BuildError
+
+    if isinstance(exc, BuildError):
+        reasons = [f"{f.path.name}：{f.reason}" for f in exc.failures]
+    elif isinstance(exc, LexiconError):
+        reasons = list(exc.problems)
+    elif isinstance(exc, SourceError):
+        reasons = [f"{exc.path.name}：{exc.reason}"]
+    else:
+        reasons = [str(exc) or type(exc).__name__]
+    return "\n".join([texts.RELOAD_FAILED, *reasons])

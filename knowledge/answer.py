@@ -7,7 +7,7 @@ clause covers most of what the question is about and that part is specific, not 
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+import unicodedata
 
 from knowledge.model import Answer, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
@@ -15,8 +15,10 @@ from knowledge.search import Index
 
 MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 MIN_EVIDENCE = 2.4  # topical evidence (idf of matched concepts, by how central they are to the clause)
+UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
 DOC_NO_REF = re.compile(r"[\u4e00-\u9fa5]{1,14}[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*(?P<num>\d{1,4})\s*号")
 SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
+BARE_DOC_REF = re.compile(r"^\s*(?P<num>\d{1,4})\s*号\s*$")  # 「58号」 alone
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
 WHO = re.compile(r"找谁|谁管|谁负责|谁来管|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家单位|归谁|牵头|责任单位|由谁")
 UNIT_DUTIES = re.compile(r"(?:负责|管|牵头|承担|参与)(?:了)?(?:哪些|什么|啥)|(?:有|干)(?:哪些|什么|啥)(?:事|工作|任务)|职责|任务有哪些")
@@ -30,9 +32,9 @@ def answer(question: str, index: Index, limit: int = 5) -> Answer:
     text = normalize(raw)
     if not text:
         return not_covered(question, index)
-    notice = referenced_notice(raw, text, index)
+    notice, rest = referenced_notice(raw, text, index)
     if notice is not None:
-        return notice_answer(question, notice, index, limit)
+        return notice_answer(question, notice, index, limit, rest)
     unit = asked_unit(text, index)
     if unit:
         return unit_answer(question, unit, index)
@@ -44,8 +46,12 @@ def answer(question: str, index: Index, limit: int = 5) -> Answer:
 
 
 def confident(index: Index, query, hit: Hit) -> bool:
-    share, evidence = index.coverage(query, hit)
-    return share >= MIN_COVERAGE and evidence >= MIN_EVIDENCE
+    support = index.support(query, hit)
+    return (
+        support.share >= MIN_COVERAGE
+        and support.evidence >= MIN_EVIDENCE
+        and support.unknown_topic <= UNKNOWN_TOPIC_RATIO * support.evidence
+    )
 
 
 def not_covered(question: str, index: Index, hits=(), query=None) -> Answer:
@@ -55,50 +61,73 @@ def not_covered(question: str, index: Index, hits=(), query=None) -> Answer:
 # --- notices: 「58号文」, 「黄政办发〔2022〕60号」, a notice's title ------------------------------
 
 
-def referenced_notice(raw: str, text: str, index: Index) -> Notice | None:
-    nfkc = normalize_doc_no(raw)
-    m = DOC_NO_REF.search(nfkc)
-    if m:
-        found = [n for n in index.notices if doc_no_key(n.doc_no) == (m["year"], str(int(m["num"])))]
-        if found:
-            return found[0]
-    m = SHORT_DOC_REF.search(nfkc)
-    if m:
-        found = [n for n in index.notices if doc_no_key(n.doc_no)[1:] == (str(int(m["num"])),)]
-        if found:
-            return found[0]
-    return notice_by_title(text, index)
-
-
-def normalize_doc_no(raw: str) -> str:
-    import unicodedata
-
-    return unicodedata.normalize("NFKC", raw)
+def referenced_notice(raw: str, text: str, index: Index) -> tuple[Notice | None, str]:
+    """The notice a question names by 文号 (full, or 「58号文」) or title, and the rest of the question."""
+    nfkc = unicodedata.normalize("NFKC", raw)
+    for pattern in (DOC_NO_REF, SHORT_DOC_REF, BARE_DOC_REF):
+        m = pattern.search(nfkc)
+        if not m:
+            continue
+        wanted = (m["year"] if "year" in m.groupdict() else None, str(int(m["num"])))
+        for notice in index.notices:
+            year, num = doc_no_key(notice.doc_no)
+            if num == wanted[1] and wanted[0] in (None, year):
+                return notice, nfkc[: m.start()] + " " + nfkc[m.end():]
+    notice, shared = notice_by_title(text, index)
+    return notice, text.replace(shared, " ") if notice else text
 
 
 def doc_no_key(doc_no: str) -> tuple[str, str]:
-    m = DOC_NO_REF.search(normalize_doc_no(doc_no))
+    m = DOC_NO_REF.search(unicodedata.normalize("NFKC", doc_no))
     return (m["year"], str(int(m["num"]))) if m else ("", "")
 
 
-def notice_by_title(text: str, index: Index) -> Notice | None:
-    """A question that names a notice by (most of) its title."""
-    best, best_len = None, 0
-    for notice in index.notices:
-        for title in {normalize(notice.short_title), normalize(notice.title)}:
-            m = SequenceMatcher(None, text, title, autojunk=False).find_longest_match(0, len(text), 0, len(title))
-            if m.size > best_len:
-                best, best_len = notice, m.size
-    if best_len >= TITLE_MATCH_MIN or (best_len >= 6 and DOC_WORDS.search(text)):
-        return best
-    return None
+def notice_by_title(text: str, index: Index) -> tuple[Notice | None, str]:
+    """A question that names a notice by (most of) its title, and the part of the title it used."""
+    best, shared = None, ""
+    for notice, pieces in title_pieces(index):
+        piece = longest_shared(text, pieces)
+        if len(piece) > len(shared):
+            best, shared = notice, piece
+    if len(shared) >= TITLE_MATCH_MIN or (len(shared) >= 6 and DOC_WORDS.search(text)):
+        return best, shared
+    return None, ""
 
 
-def notice_answer(question: str, notice: Notice, index: Index, limit: int) -> Answer:
-    """The notice itself; its clauses ranked by the rest of the question, else in order."""
-    members = {i for i, (_, n) in enumerate(index.entries) if n is notice}
-    _, hits = index.search(question, limit, within=members)
-    if not hits:
+def title_pieces(index: Index) -> list[tuple[Notice, frozenset[str]]]:
+    """Every stretch of 6 or more characters of each notice's titles, computed once per index."""
+    cached = index.cache.get("title_pieces")
+    if cached is None:
+        cached = []
+        for notice in index.notices:
+            pieces = set()
+            for title in {normalize(notice.short_title), normalize(notice.title)}:
+                pieces |= {title[i:j] for i in range(len(title)) for j in range(i + 6, len(title) + 1)}
+            cached.append((notice, frozenset(pieces)))
+        index.cache["title_pieces"] = cached
+    return cached
+
+
+def longest_shared(text: str, pieces: frozenset[str]) -> str:
+    best = ""
+    for i in range(len(text)):
+        j = i + max(len(best) + 1, 6)
+        while j <= len(text) and text[i:j] in pieces:
+            best = text[i:j]
+            j += 1
+    return best
+
+
+def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest: str = "") -> Answer:
+    """A notice's outline, or its clause that the rest of the question asks about."""
+    hits: list[Hit] = []
+    rest = DOC_WORDS.sub(" ", rest)
+    if index.tokenizer.content_words(normalize(rest)):
+        members = {i for i, (_, n) in enumerate(index.entries) if n is notice}
+        query, hits = index.search(rest, limit, within=members)
+        if hits and not index.support(query, hits[0]).evidence:
+            hits = []
+    if not hits:  # 「58号文讲了什么」: the outline, clauses in order
         hits = [Hit(c, notice, 0.0) for c in notice.clauses[:limit]]
     return Answer(question, True, "notice", tuple(hits), notice=notice)
 
@@ -138,6 +167,12 @@ def unit_answer(question: str, unit: str, index: Index) -> Answer:
 
 def topics(index: Index) -> tuple[str, ...]:
     """One telling word from the first task clause of each section: what the bot can answer."""
+    if "topics" not in index.cache:
+        index.cache["topics"] = _topics(index)
+    return index.cache["topics"]
+
+
+def _topics(index: Index) -> tuple[str, ...]:
     seen_sections, words = set(), []
     for clause, _ in index.entries:
         if not clause.units or clause.section in seen_sections:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from knowledge import store
-from knowledge.answer import answer, unit_answer, unit_names
+from knowledge.answer import answer, notice_answer, referenced_notice, unit_answer, unit_names
 from knowledge.lexicon import load_lexicon
 from knowledge.model import Answer, ReloadReport
 from knowledge.normalize import normalize
@@ -47,15 +47,12 @@ class KnowledgeBase:
         return unit_answer(name, unit, index)
 
     def doc(self, reference: str) -> Answer:
-        """A notice by 文号 (full or 「58号」) or by title."""
+        """A notice's outline by 文号 (full or 「58号」) or title."""
         index = self.index
-        from knowledge.answer import notice_answer, referenced_notice
-
-        raw = reference if "号" not in reference or "文" in reference else reference + "文"
-        notice = referenced_notice(raw, normalize(reference), index)
+        notice, _ = referenced_notice(reference, normalize(reference), index)
         if notice is None:
             return Answer(reference, False, "none")
-        return notice_answer("", notice, index, limit=len(notice.clauses))
+        return notice_answer(reference, notice, index, limit=len(notice.clauses))
 
     def reload(self, progress: Callable[[str], None] | None = None) -> ReloadReport:
         """Rebuild from the knowledge and lexicon directories, then swap; all or nothing."""

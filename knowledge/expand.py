@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
@@ -20,6 +21,9 @@ class Expander:
     def __init__(self, lexicon: Lexicon, vocabulary: list[str], key_terms: set[str], is_word=lambda w: False):
         self.vocabulary = vocabulary
         self._known = set(vocabulary)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for term in vocabulary:
+            self._by_length[len(term)].append(term)
         self._entries = [(phrases, tuple(t.lower() for t in official)) for phrases, official in lexicon.synonyms]
         # Phrases by their first character, so a question only tries phrases that could occur in it.
         self._by_first: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -50,24 +54,48 @@ class Expander:
         return sorted(found, key=lambda f: text.find(f[0][0]))
 
     def near_spelling(self, word: str) -> str:
-        """A known word one slip away from an unknown one (「失业保验金」 → 失业保险金)."""
-        if word in self._known or len(word) < 3:
+        """A known word one slip away from an unknown one (「失业保验金」 → 失业保险金).
+
+        Only words of five or more characters: in shorter ones one character is too much of the word.
+        """
+        if word in self._known or len(word) < 5:
             return ""
-        match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        candidates = [w for n in range(len(word) - 1, len(word) + 2) for w in self._by_length.get(n, ())]
+        match = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=80)
         return match[0] if match else ""
 
     def homophones(self, text: str, unknown: list[str]) -> list[tuple[str, str]]:
         """(typed span, known word) for pinyin-input typos: 「反炸」 → 反诈, 「yi地就医」 → 异地就医."""
         units = re.findall(r"[a-z]+|[\u3400-\u9fff]", text)
-        syllables = [u if u.isascii() else lazy_pinyin(u)[0] for u in units]
+        starts, position = [], 0
+        for u in units:
+            starts.append(position)
+            position += len(u)
+        joined = "".join(units)
+        # Only windows that overlap an unknown word can hold a typo.
+        suspect = set()
+        for word in unknown:
+            at = joined.find(word)
+            if at >= 0:
+                suspect.update(range(at, at + len(word)))
+        syllables: dict[int, str] = {}
         found = []
         for size in (4, 3, 2):
             for i in range(len(units) - size + 1):
-                span = "".join(units[i : i + size])
-                if span in self._known or self._is_word(span) or not any(span in u or u in span for u in unknown):
+                if not suspect.intersection(range(starts[i], starts[i] + sum(map(len, units[i : i + size])))):
                     continue
-                found += [(span, term) for term in self._pinyin.get(tuple(syllables[i : i + size]), ())]
+                span = "".join(units[i : i + size])
+                if span in self._known or self._is_word(span):
+                    continue
+                key = tuple(syllables.setdefault(k, units[k] if units[k].isascii() else syllable(units[k]))
+                            for k in range(i, i + size))
+                found += [(span, term) for term in self._pinyin.get(key, ())]
         return found
+
+
+@lru_cache(maxsize=8192)
+def syllable(char: str) -> str:
+    return lazy_pinyin(char)[0]
 
 
 def gapped(phrase: str, text: str) -> str:

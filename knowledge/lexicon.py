@@ -5,6 +5,9 @@ Files in the lexicon directory (bundled: knowledge/lexicon/):
     userdict.txt   `词 [词频] [词性]`                  jieba user dictionary for government terms
     stopwords.txt  one word a line                    filler that is not content (请问, 怎么办)
     generic.txt    one word a line                    words too common in notices to be evidence
+    topics.txt     words, any number a line           public-service topics (公积金, 驾照): named in a
+                                                      question but absent from the notices, they mean
+                                                      the question is about something else
 Lines starting with # are comments.
 """
 
@@ -31,6 +34,7 @@ class Lexicon:
     userdict: tuple[tuple[str, int], ...] = ()
     stopwords: frozenset[str] = field(default_factory=frozenset)
     generic: frozenset[str] = field(default_factory=frozenset)
+    topics: frozenset[str] = field(default_factory=frozenset)
 
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
@@ -51,9 +55,10 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     ]
     stopwords = _word_list(directory / "stopwords.txt", problems)
     generic = _word_list(directory / "generic.txt", problems)
+    topics = {word.lower() for _, line in _lines(directory / "topics.txt") for word in line.split()}
     if problems:
         raise LexiconError(problems)
-    return Lexicon(tuple(synonyms), tuple(userdict), frozenset(stopwords), frozenset(generic))
+    return Lexicon(tuple(synonyms), tuple(userdict), frozenset(stopwords), frozenset(generic), frozenset(topics))
 
 
 def _lines(path: Path):

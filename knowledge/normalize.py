@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
+import opencc
 from opencc import OpenCC
 
 MAX_QUESTION = 200  # characters kept from a question; longer messages are pasted documents
@@ -40,8 +42,22 @@ def normalize(question: str) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """繁→简; skipped for pure ASCII, which OpenCC would only slow down."""
-    return text if text.isascii() else _T2S.convert(text)
+    """繁→简; skipped when no character could change, as OpenCC's matching is slow."""
+    return _T2S.convert(text) if not _TRADITIONAL.isdisjoint(text) else text
+
+
+def _traditional_characters() -> frozenset[str]:
+    """Every character OpenCC's t2s tables convert, read from the tables it ships."""
+    folder = Path(opencc.__file__).parent / "dictionary"
+    chars: set[str] = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            key = line.split("\t", 1)[0]
+            chars.update(key)
+    return frozenset(chars)
+
+
+_TRADITIONAL = _traditional_characters()
 
 
 def strip_markup(text: str) -> str:

@@ -27,6 +27,8 @@ GAPPED_FACTOR = 0.8  # the phrase was found with other characters in between
 TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
 PART_WEIGHT = 0.5  # a known part of an unknown long word
 MISSING_FACTOR = 0.5  # a known concept the clause lacks counts half against it
+NOUN_TOPICALITY = 0.5  # how much an unknown noun suggests another topic
+OTHER_WORD = 0.3  # and an unknown word of another kind
 PASSING = 0.4  # evidence of a term mentioned once in a clause's text, not in its heading
 GENERIC_WEIGHT = 0.25  # 服务, 提升…: they rank, they do not count as evidence
 SINGLE_CHAR_WEIGHT = 0.3
@@ -43,6 +45,21 @@ class Concept:
     terms: tuple[tuple[str, float], ...]  # (term, weight)
     importance: float  # idf of its rarest term; unknown words are as rare as can be
     evidence: bool = True  # False for generic words and single characters
+
+
+@dataclass(frozen=True)
+class Support:
+    """Why a clause would (or would not) be a confident answer.
+
+    share: how much of the question's weight the clause matches; evidence: the weight it matches,
+    counted fully where the words are what the clause is about (heading, units, repeated) and partly
+    where mentioned in passing; unknown_topic: the weight of the strongest noun of the question that
+    the notices never use (公积金), a sign the question is about something else.
+    """
+
+    share: float
+    evidence: float
+    unknown_topic: float
 
 
 @dataclass(frozen=True)
@@ -65,6 +82,7 @@ class Index:
         self.tokenizer = Tokenizer(notices, lexicon)
         self.entries: list[tuple[Clause, Notice]] = [(c, n) for n in notices for c in n.clauses]
         self._position = {id(c): i for i, (c, _) in enumerate(self.entries)}
+        self.cache: dict = {}  # derived data other modules compute once per index (titles, topics)
         self._field_terms = [self._fields(c, n) for c, n in self.entries]
         self._build_postings()
         titles = {w for c, _ in self.entries for w in self.tokenizer.words(c.title)}
@@ -214,16 +232,10 @@ class Index:
         per_field = self.field_tf[doc]
         return tuple(t for t in query.terms if any(t in terms for terms in per_field.values()))
 
-    def coverage(self, query: Query, hit: Hit) -> tuple[float, float]:
-        """(share of the question the clause covers, topical evidence that it is about it).
-
-        Evidence is the weight of the question's concepts the clause contains, counted fully when
-        they are what the clause is about (its heading, section or units, or said repeatedly) and
-        partly when mentioned once in passing. Against it count the concepts the notices do not know
-        at all (公积金: another topic) and, at half weight, known ones this clause lacks.
-        """
+    def support(self, query: Query, hit: Hit) -> Support:
+        """How well a clause supports answering the question (see `Support`)."""
         doc = self.doc_of(hit)
-        matched = unknown = missing = evidence = 0.0
+        matched = unknown = missing = evidence = strongest_unknown = 0.0
         for concept in query.concepts:
             if not concept.evidence:
                 continue
@@ -235,15 +247,30 @@ class Index:
                 missing += concept.importance
             else:
                 unknown += concept.importance
+                strongest_unknown = max(strongest_unknown, concept.importance * self._topicality(concept))
         against = unknown + MISSING_FACTOR * missing
         if len(hit.clause.title) >= 4 and normalize(hit.clause.title) in query.text:
             evidence += self.max_idf  # the question names the clause by its heading
-        return (matched / (matched + against) if matched else 0.0), evidence
+        share = matched / (matched + against) if matched else 0.0
+        return Support(share, evidence, strongest_unknown)
+
+    def _topicality(self, concept: Concept) -> float:
+        """How surely an unknown concept names a topic the notices lack.
+
+        A public-service topic (公积金, 暖气费) surely does; another noun may (电冰箱, 大卡车 are
+        often just context); other words (离谱, 弄完) are how people talk.
+        """
+        words = {concept.surface} | {t for t, _ in concept.terms}
+        if words & self.tokenizer.topics:
+            return 1.0
+        return NOUN_TOPICALITY if self.tokenizer.is_noun(concept.surface) else OTHER_WORD
 
     def centrality(self, concept: Concept, doc: int) -> float:
         """1.0 when the concept is what a clause is about, less when it is mentioned in passing."""
         raw = self.raw_tf[doc]
         mentions, best = 0.0, 0.0
+        # An attachment's table names many topics in passing; a mention there says less.
+        passing = PASSING * (0.5 if self.entries[doc][0].path[:1] == ("附件",) else 1.0)
         for term, weight in concept.terms:
             share = min(1.0, weight / SYNONYM_WEIGHT)
             if any(term in raw[f] for f in ("title", "section", "units")):
@@ -252,7 +279,7 @@ class Index:
             specificity = max(1.0, len(term) / 2)
             mentions += share * specificity * (raw["text"].get(term, 0) + raw["notice"].get(term, 0))
         # Several mentions, or several of the concept's words, show the clause is about it.
-        return max(best, min(1.0, PASSING * mentions))
+        return max(best, min(1.0, passing * mentions))
 
     def doc_of(self, hit: Hit) -> int:
         return self._position[id(hit.clause)]

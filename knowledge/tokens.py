@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from functools import lru_cache
 
 import jieba
 
@@ -25,8 +26,12 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self.key_terms: set[str] = set()  # the knowledge base's own terms, added to jieba
+        self._everyday_freq: dict[str, int] = {}  # jieba's own frequency of words we boosted
         for word, freq in lexicon.userdict:
             self._add(word, freq or TERM_FREQ)
+        for word in lexicon.topics:
+            self._add(word, TERM_FREQ)
+        self.topics = lexicon.topics
         for term in knowledge_terms(notices):
             self._add(term, TERM_FREQ)
         # Official terms the synonym map adds must be single tokens in the index too.
@@ -38,6 +43,7 @@ class Tokenizer:
     def _add(self, word: str, freq: int) -> None:
         if not self.is_dictionary_word(word):
             self.key_terms.add(word)
+        self._everyday_freq.setdefault(word, self._jieba.FREQ.get(word, 0))
         self._jieba.add_word(word, freq)
 
     def is_dictionary_word(self, word: str) -> bool:
@@ -52,6 +58,13 @@ class Tokenizer:
         """The shorter dictionary words inside a long one: 预约挂号 → 预约, 挂号."""
         return [w for w in self._jieba.lcut_for_search(word) if w != word and len(w) >= 2]
 
+    def is_noun(self, word: str) -> bool:
+        """Nouns by jieba's dictionary tags (n, nz, vn, j…); Latin words are not treated as topics."""
+        if word.isascii():
+            return False
+        tag = noun_tags().get(word)
+        return tag is None and len(word) >= 3 or bool(tag) and tag[0] in "nj" or tag == "vn"
+
     def content_words(self, text: str) -> list[str]:
         """Words without filler: what a question is about.
 
@@ -62,10 +75,18 @@ class Tokenizer:
 
     def rarity(self, word: str) -> float:
         """0.2 for everyday words (孩子, 家里) up to 1.0 for rare ones (契税) or words jieba lacks."""
-        freq = self._jieba.FREQ.get(word, 0)
+        freq = self._everyday_freq.get(word, self._jieba.FREQ.get(word, 0))
         if not freq or word in self.key_terms:
             return 1.0
         return min(1.0, max(0.2, (math.log(self._jieba.total / freq) - 9.0) / 5.0))
+
+
+@lru_cache(maxsize=1)
+def noun_tags() -> dict[str, str]:
+    """jieba's part-of-speech dictionary, loaded once per process (it takes about half a second)."""
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
 
 
 def knowledge_terms(notices: list[Notice]) -> set[str]:
