@@ -1,0 +1,306 @@
+"""WeChat Official Account (公众号) channel: the /wechat callback, signed, optionally AES-encrypted.
+
+WeChat POSTs each message and waits 5 seconds for one passive reply of at most 2048 bytes; with no
+reply it sends the same MsgId again, up to 3 times. So each message is answered once, under a
+deadline, and what does not fit waits per user for 「更多」.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import defusedxml.ElementTree as DET
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from handlers import texts
+from handlers.assistant import Assistant
+from handlers.render import WECHAT_LIMIT, fit_wechat, render_wechat, utf8_len
+from knowledge.model import Answer
+
+log = logging.getLogger(__name__)
+
+PATH = "/wechat"
+MAX_BODY = 64 * 1024  # a WeChat message is a few KB at most; anything bigger is refused with 413
+DEADLINE = 4.5  # seconds to reply in; WeChat gives up at 5 and retries
+MAX_QUESTION = 500  # characters of a message handed to the knowledge base
+SEEN_TTL, SEEN_MAX = 300.0, 10_000  # MsgIds remembered; WeChat's retries come within ~15 s
+STATE_TTL, STATE_MAX = 1800.0, 10_000  # users whose 「更多」/「全文」/「下一条」 state is kept
+BROWSE_MAX = 5  # 「下一条」 walks this many hits, as Telegram's 下一条 button does
+SUCCESS = "success"  # WeChat's "no reply": nothing is shown and nothing is retried
+
+MORE = {"更多", "继续", "more"}
+FULL = {"全文", "完整", "完整条款"}
+NEXT = {"下一条", "下一个", "下条", "next"}
+HUMAN = ("人工", "热线", "客服")
+
+
+class TtlCache:
+    """A bounded mapping whose entries expire `ttl` seconds after they were last set."""
+
+    def __init__(self, ttl: float, maxsize: int, clock=time.monotonic):
+        self.ttl, self.maxsize, self.clock = ttl, maxsize, clock
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        item = self._items.get(key)
+        if item is None or item[0] < self.clock():
+            return None
+        return item[1]
+
+    def set(self, key, value) -> None:
+        now = self.clock()
+        self._items[key] = (now + self.ttl, value)
+        self._items.move_to_end(key)
+        # Oldest first: drop the expired, then whatever exceeds the bound.
+        while self._items and (len(self._items) > self.maxsize or next(iter(self._items.values()))[0] < now):
+            self._items.popitem(last=False)
+
+
+@dataclass
+class Conversation:
+    """A user's last answer, the hit shown, and the chunks 「更多」 has yet to send."""
+
+    answer: Answer
+    position: int = 0
+    rest: list[str] = field(default_factory=list)
+
+
+class QuietAccessLogger(AbstractAccessLogger):
+    """Method, path and status only: the query string carries the user's openid."""
+
+    def log(self, request, response, time):
+        self.logger.info("%s %s %s %.3fs", request.method, request.path, response.status, time)
+
+
+def make_crypto(settings) -> WeChatCrypto | None:
+    """Safe mode's WeChatCrypto when WECHAT_AES_KEY is set, else None (plain mode)."""
+    key, app_id = settings.get("WECHAT_AES_KEY"), settings.get("WECHAT_APP_ID")
+    if not key:
+        return None
+    if not app_id:
+        raise ValueError("WECHAT_APP_ID must be set when WECHAT_AES_KEY is (safe mode)")
+    try:
+        return WeChatCrypto(settings.get("WECHAT_TOKEN"), key, app_id)
+    except Exception:  # wechatpy asserts on the decoded length, binascii on bad base64
+        raise ValueError("WECHAT_AES_KEY must be the 43-character EncodingAESKey from the console") from None
+
+
+def parse_xml(xml: str | bytes):
+    """A wechatpy message from XML, refusing any DTD first: entities are never expanded."""
+    DET.fromstring(xml, forbid_dtd=True)
+    return parse_message(xml)
+
+
+def message_key(msg) -> tuple:
+    """What WeChat keeps when it retries: FromUserName + MsgId, or + CreateTime for events."""
+    if msg.type == "event" or not msg.id:
+        return (msg.source, msg.time, msg.type, getattr(msg, "event", ""))
+    return (msg.source, msg.id)
+
+
+def compact(text: str) -> str:
+    """「更多。」, 「 更 多 」 and 「更多！」 are all 「更多」."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PZSC")
+
+
+def cdata_safe(text: str) -> str:
+    # wechatpy puts text in CDATA as is; a "]]>" typed by a user would end it and inject XML.
+    return str(text).replace("]]>", "]]]]><![CDATA[>")
+
+
+def browsable(answer: Answer) -> bool:
+    """Whether the answer shows one ranked hit at a time (so 「全文」 and 「下一条」 apply)."""
+    if not answer.answered or not answer.hits or answer.kind not in ("clause", "notice"):
+        return False
+    return answer.kind == "clause" or answer.hits[0].score > 0
+
+
+class WeChatEndpoint:
+    """GET (URL verification) and POST (messages) on /wechat, and the per-user state behind them."""
+
+    def __init__(self, settings, assistant: Assistant, deadline: float = DEADLINE):
+        self.token = settings.get("WECHAT_TOKEN")
+        if not self.token:
+            raise ValueError("WECHAT_TOKEN must be set for the WeChat channel")
+        self.crypto = make_crypto(settings)
+        self.assistant = assistant
+        self.deadline = deadline
+        self.seen = TtlCache(SEEN_TTL, SEEN_MAX)  # message key → task computing its reply text
+        self.users = TtlCache(STATE_TTL, STATE_MAX)  # openid → Conversation
+
+    def signed(self, query) -> bool:
+        try:
+            check_signature(self.token, query.get("signature", ""), query.get("timestamp", ""),
+                            query.get("nonce", ""))
+        except InvalidSignatureException:
+            return False
+        return True
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """URL verification when the URL is saved in the console: echo `echostr` (plain even in safe mode)."""
+        if not self.signed(request.query):
+            return web.Response(status=403, text="invalid signature")
+        if "echostr" not in request.query:
+            return web.Response(status=400, text="missing echostr")
+        return web.Response(text=request.query["echostr"])
+
+    async def receive(self, request: web.Request) -> web.Response:
+        """One message or event in, one passive reply (or "success") out, within the deadline."""
+        started = time.monotonic()
+        query = request.query
+        if not self.signed(query):
+            return web.Response(status=403, text="invalid signature")
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            return web.Response(status=413, text="body too large")
+        body = await request.read()  # raises 413 past client_max_size when no Content-Length was sent
+        encrypted = query.get("encrypt_type", "raw") == "aes"
+        try:
+            msg = parse_xml(self.decrypt(body, query) if encrypted else body)
+        except InvalidSignatureException:
+            return web.Response(status=403, text="invalid msg_signature")
+        except Exception as exc:  # DTD/entities, malformed XML, bad ciphertext, foreign AppID, no MsgType
+            log.info("WeChat: refused a body: %s", type(exc).__name__)
+            return web.Response(status=400, text="bad message")
+        text = await self.reply_once(msg, started)
+        return self.reply(msg, text, encrypted, query)
+
+    def decrypt(self, body: bytes, query) -> str:
+        if self.crypto is None:
+            raise ValueError("encrypted message but WECHAT_AES_KEY is not set")
+        envelope = DET.fromstring(body, forbid_dtd=True)
+        encrypted = envelope.findtext("Encrypt")
+        if not encrypted:
+            raise ValueError("no Encrypt element")
+        return self.crypto.decrypt_message({"Encrypt": encrypted}, query.get("msg_signature", ""),
+                                           query.get("timestamp", ""), query.get("nonce", ""))
+
+    async def reply_once(self, msg, started: float) -> str | None:
+        """The reply text; a retry awaits the first delivery's, so a message is answered and logged once."""
+        key = message_key(msg)
+        task = self.seen.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self.respond(msg))
+            self.seen.set(key, task)
+        else:
+            log.info("WeChat: retry of a %s message, same reply", msg.type)
+        budget = max(self.deadline - (time.monotonic() - started), 0)
+        try:
+            # shield: if this request gives up, the answer still finishes, for a retry and the user's state
+            return await asyncio.wait_for(asyncio.shield(task), budget)
+        except asyncio.TimeoutError:
+            log.warning("WeChat: no reply within %.1f s", self.deadline)
+            return texts.WECHAT_TIMEOUT
+
+    def reply(self, msg, text: str | None, encrypted: bool, query) -> web.Response:
+        if text is None:
+            return web.Response(text=SUCCESS)
+        if utf8_len(text) > WECHAT_LIMIT:  # render_wechat fits answers already; a guard for the rest
+            text = fit_wechat(text).text
+        xml = TextReply(source=cdata_safe(msg.target), target=cdata_safe(msg.source),
+                        content=cdata_safe(text)).render()
+        if encrypted:
+            xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp", ""))
+        return web.Response(text=xml, content_type="application/xml")
+
+    async def respond(self, msg) -> str | None:
+        """What to say to one message; None says nothing."""
+        try:
+            if msg.type == "event":
+                return texts.WELCOME if str(getattr(msg, "event", "")).startswith("subscribe") else None
+            verdict = self.assistant.allow("wechat", msg.source)
+            if verdict != "ok":
+                return texts.SLOW_DOWN if verdict == "warn" else None
+            if msg.type == "text":
+                return await self.answer_text(msg.source, msg.content or "")
+            if msg.type == "voice" and getattr(msg, "recognition", None):  # speech recognition turned on
+                return await self.answer_text(msg.source, msg.recognition)
+            return texts.NON_TEXT
+        except Exception:
+            log.exception("WeChat: failed to answer a %s message", msg.type)
+            return texts.ERROR
+
+    async def answer_text(self, user: str, text: str) -> str:
+        words = compact(text)
+        if not words:
+            return texts.EMPTY_QUESTION
+        if words in MORE:
+            return self.more(user)
+        if words in FULL or words in NEXT:
+            return self.browse(user, full=words in FULL)
+        if len(words) <= 6 and any(w in words for w in HUMAN):
+            return texts.HUMAN
+        asked = await asyncio.to_thread(self.assistant.ask, "wechat", user, text.strip()[:MAX_QUESTION])
+        return self.show(user, asked.answer, 0, full=False)
+
+    def show(self, user: str, answer: Answer, position: int, full: bool) -> str:
+        reply = render_wechat(answer, position, full)
+        self.users.set(user, Conversation(answer, position, list(reply.rest)))
+        return reply.text
+
+    def more(self, user: str) -> str:
+        conversation = self.users.get(user)
+        if conversation is None:
+            return texts.EMPTY_QUESTION
+        if not conversation.rest:
+            return texts.NO_MORE
+        self.users.set(user, conversation)  # keep it alive while it is being read
+        return conversation.rest.pop(0)
+
+    def browse(self, user: str, full: bool) -> str:
+        """「全文」: the whole current clause; 「下一条」: the next hit."""
+        conversation = self.users.get(user)
+        if conversation is None:
+            return texts.EMPTY_QUESTION
+        answer, position = conversation.answer, conversation.position
+        if not browsable(answer):
+            return texts.NO_MORE
+        if not full:
+            position += 1
+            if position >= min(len(answer.hits), BROWSE_MAX):
+                return texts.NO_MORE
+        return self.show(user, answer, position, full)
+
+
+WECHAT = web.AppKey("wechat", WeChatEndpoint)
+
+
+def build_wechat_app(settings, assistant: Assistant, deadline: float = DEADLINE) -> web.Application:
+    """The aiohttp application serving GET and POST /wechat.
+
+    :param settings: needs WECHAT_TOKEN; WECHAT_AES_KEY and WECHAT_APP_ID for safe mode
+    :param deadline: seconds before a message gets an apology instead of its answer
+    """
+    endpoint = WeChatEndpoint(settings, assistant, deadline)
+    app = web.Application(client_max_size=MAX_BODY)
+    app[WECHAT] = endpoint
+    app.router.add_get(PATH, endpoint.verify)
+    app.router.add_post(PATH, endpoint.receive)
+    return app
+
+
+async def start_wechat(settings, assistant: Assistant) -> web.AppRunner:
+    """Serve /wechat on WECHAT_HOST:WECHAT_PORT in the running event loop; stop with `stop_wechat`."""
+    runner = web.AppRunner(build_wechat_app(settings, assistant), access_log_class=QuietAccessLogger)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.get("WECHAT_HOST"), settings.int("WECHAT_PORT"))
+    await site.start()
+    mode = "safe (AES)" if settings.get("WECHAT_AES_KEY") else "plain"
+    urls = ", ".join(f"http://{address[0]}:{address[1]}{PATH}" for address in runner.addresses)
+    log.info("WeChat: listening on %s in %s mode", urls, mode)
+    return runner
+
+
+async def stop_wechat(runner: web.AppRunner) -> None:
+    await runner.cleanup()
