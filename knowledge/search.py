@@ -18,6 +18,7 @@ from knowledge.expand import Expander
 from knowledge.lexicon import Lexicon
 from knowledge.model import Clause, Hit, Notice
 from knowledge.normalize import normalize
+from knowledge.thesaurus import synonym_sets
 from knowledge.tokens import Tokenizer
 
 FIELD_WEIGHTS = {"title": 3.0, "section": 1.0, "text": 1.0, "units": 1.5, "notice": 0.6}
@@ -26,6 +27,7 @@ SYNONYM_WEIGHT = 0.9  # an official term added for an everyday phrase
 GAPPED_FACTOR = 0.8  # the phrase was found with other characters in between
 TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
 PART_WEIGHT = 0.5  # a known part of an unknown long word
+THESAURUS_WEIGHT = 0.6  # a general synonym (词林) of a word the notices do not use
 MISSING_FACTOR = 0.5  # a known concept the clause lacks counts half against it
 NOUN_TOPICALITY = 0.5  # how much an unknown noun suggests another topic
 OTHER_WORD = 0.3  # and an unknown word of another kind
@@ -163,6 +165,9 @@ class Index:
         near = self.expander.near_spelling(word)
         if near:
             return terms + ((near, TYPO_WEIGHT),)
+        synonyms = tuple((w, THESAURUS_WEIGHT) for w in synonym_sets().get(word, ()) if w in self.df)
+        if synonyms:
+            return terms + synonyms
         # 预约挂号 is not in the notices but 挂号 is: the parts carry part of the weight.
         return terms + tuple((p, PART_WEIGHT) for p in self.tokenizer.parts(word) if p in self.df)
 

