@@ -1,16 +1,85 @@
-"""Wiring: open the knowledge base, start the channels the settings enable, else the console."""
+"""Wiring: open the knowledge base and the query log, start the channels the settings enable.
+
+With no channel configured, `python -m bot` is a console chat; nothing reaches for the network.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
+
+from bot.config import SettingError
+from handlers.assistant import Assistant
+from knowledge.querylog import QueryLog
 
 log = logging.getLogger(__name__)
+
+
+def open_assistant(settings, kb) -> Assistant:
+    """The assistant every channel shares, with the query log purged to its retention period."""
+    querylog = QueryLog(settings.log_db_path, settings.get("BOT_USER_HASH_KEY"),
+                        settings.int("BOT_LOG_RETENTION_DAYS"))
+    querylog.purge()
+    return Assistant(kb, querylog, settings.int("BOT_RATE_LIMIT"))
 
 
 def run(settings, open_kb) -> None:
     """Run until interrupted. `open_kb` builds the knowledge base on first use."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
+    check_channels(settings)
     kb = open_kb()
-    from handlers.console import run_console
+    assistant = open_assistant(settings, kb)
+    if not (settings.get("TELEGRAM_BOT_TOKEN") or settings.get("WECHAT_TOKEN")):
+        from handlers.console import run_console
 
-    run_console(kb)
+        run_console(kb)
+        return
+    asyncio.run(serve(settings, assistant))
+
+
+def check_channels(settings) -> None:
+    """Fail before starting anything when a channel's settings cannot work."""
+    settings.admin_ids  # noqa: B018 - parses ADMIN_IDS, raising SettingError when malformed
+    for name in ("WECHAT_PORT", "TELEGRAM_WEBHOOK_PORT", "BOT_RATE_LIMIT", "BOT_LOG_RETENTION_DAYS"):
+        settings.int(name)
+    if settings.get("WECHAT_TOKEN"):
+        from handlers.wechat import make_crypto
+
+        try:
+            make_crypto(settings)
+        except ValueError as exc:
+            raise SettingError(str(exc)) from None
+
+
+async def serve(settings, assistant: Assistant) -> None:
+    """Run the configured channels in one event loop until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    telegram = wechat = None
+    try:
+        if settings.get("WECHAT_TOKEN"):
+            from handlers.wechat import start_wechat
+
+            wechat = await start_wechat(settings, assistant)
+        if settings.get("TELEGRAM_BOT_TOKEN"):
+            from handlers.telegram import build_application, start_telegram
+
+            telegram = build_application(settings, assistant)
+            await start_telegram(telegram, settings)
+            log.info("Telegram bot running")
+        await stop.wait()
+    finally:
+        if telegram is not None:
+            from handlers.telegram import stop_telegram
+
+            await stop_telegram(telegram)
+        if wechat is not None:
+            from handlers.wechat import stop_wechat
+
+            await stop_wechat(wechat)
+        if assistant.log is not None:
+            assistant.log.close()

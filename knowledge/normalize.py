@@ -15,6 +15,7 @@ _T2S = OpenCC("t2s")
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 # Characters a reader would see as a word boundary: punctuation, symbols (emoji), separators.
 _BOUNDARY_CATEGORIES = ("P", "S", "Z")
+_BREAK = "\x00"  # stands for punctuation until typed spaces have been dealt with
 _DROP_CATEGORIES = ("Cc", "Cf", "Co", "Cn", "Cs", "M")
 
 
@@ -22,22 +23,24 @@ _DROP_CATEGORIES = ("Cc", "Cf", "Co", "Cn", "Cs", "M")
 def normalize(question: str) -> str:
     """The question as the search sees it.
 
-    >>> normalize("請問 失業保險金怎麼申請？😭")
-    '请问 失业保险金怎么申请'
+    >>> normalize("請問 失業保險金怎麼申請？😭要跑幾趟")
+    '请问失业保险金怎么申请 要跑几趟'
     """
     text = unicodedata.normalize("NFKC", question or "")[: MAX_QUESTION * 2]
     text = to_simplified(text)
     out = []
     for ch in text:
         category = unicodedata.category(ch)
-        if category.startswith(_DROP_CATEGORIES):
-            if ch in "\n\t\r":
-                out.append(" ")
+        if category.startswith(_DROP_CATEGORIES) and ch not in "\n\t\r":
             continue
-        out.append(" " if category[0] in _BOUNDARY_CATEGORIES else ch)
+        if category == "Zs" or ch in "\t\n\r":
+            out.append(" ")
+        else:
+            out.append(_BREAK if category[0] in _BOUNDARY_CATEGORIES else ch)
     text = "".join(out).lower()
-    # 「公 厕  太 少 了」: spaces between Chinese characters are typing noise, not word breaks.
-    text = re.sub(rf"(?<={_CJK})\s+(?={_CJK})", "", text)
+    # 「公 厕  太 少 了」: spaces typed between Chinese characters are noise, not word breaks;
+    # punctuation and emoji are real breaks and stay.
+    text = re.sub(rf"(?<={_CJK}) +(?={_CJK})", "", text).replace(_BREAK, " ")
     return re.sub(r"\s+", " ", text).strip()[:MAX_QUESTION]
 
 
