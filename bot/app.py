@@ -14,6 +14,7 @@ from handlers.assistant import Assistant
 from knowledge.querylog import QueryLog
 
 log = logging.getLogger(__name__)
+WATCH_SECONDS = 5.0  # how often the knowledge directory is checked when BOT_WATCH_KNOWLEDGE=1
 
 
 def open_assistant(settings, kb) -> Assistant:
@@ -37,6 +38,26 @@ def run(settings, open_kb) -> None:
         run_console(kb)
         return
     asyncio.run(serve(settings, assistant))
+
+
+async def watch_knowledge(assistant: Assistant, every: float = WATCH_SECONDS) -> None:
+    """Reload when a knowledge or lexicon file changes; a failed reload leaves the live index."""
+    from knowledge.lexicon import LexiconError
+    from knowledge.sources import SourceError
+    from knowledge.store import BuildError
+
+    seen = assistant.kb.sources_signature()
+    while True:
+        await asyncio.sleep(every)
+        now = await asyncio.to_thread(assistant.kb.sources_signature)
+        if now == seen:
+            continue
+        seen = now
+        try:
+            report = await assistant.reload()
+            log.info("knowledge reloaded: %d notices, %d clauses", len(report.notices), report.clauses)
+        except (BuildError, LexiconError, SourceError) as exc:
+            log.warning("knowledge not reloaded, still serving the previous version: %s", exc)
 
 
 def check_channels(settings) -> None:
@@ -71,7 +92,10 @@ async def serve(settings, assistant: Assistant) -> None:
             telegram = build_application(settings, assistant)
             await start_telegram(telegram, settings)
             log.info("Telegram bot running")
+        watcher = asyncio.create_task(watch_knowledge(assistant)) if settings.get("BOT_WATCH_KNOWLEDGE") == "1" else None
         await stop.wait()
+        if watcher is not None:
+            watcher.cancel()
     finally:
         if telegram is not None:
             from handlers.telegram import stop_telegram

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -112,12 +113,55 @@ def reload(obj):
     from handlers.render import render_reload_report
 
     kb = obj.kb
-    progress = click.echo if sys.stderr.isatty() else None
     try:
-        report = kb.reload(progress=progress)
+        with reload_progress() as progress:
+            report = kb.reload(progress=progress)
     except (BuildError, SourceError, LexiconError) as exc:
         raise click.ClickException(failure_message(exc)) from exc
     click.echo(render_reload_report(report))
+
+
+@contextmanager
+def reload_progress():
+    """A progress bar on a terminal, one plain line per file otherwise (logs, cron)."""
+    if not sys.stderr.isatty():
+        yield lambda done, total, name: click.echo(f"[{done}/{total}] {name}", err=True)
+        return
+    bar = None
+
+    def update(done, total, name):
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="读取文件", file=sys.stderr).__enter__()
+        bar.update(1, name)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@cli.command()
+@click.option("--days", type=click.IntRange(min=1), default=None, help="Only the last N days (default: all kept).")
+@click.pass_obj
+def stats(obj, days):
+    """Print what people asked: volumes, the answered share, top clauses, top unanswered, 👍/👎.
+
+    Rows older than BOT_LOG_RETENTION_DAYS are purged first.
+
+    Example: python -m bot stats --days 7
+    """
+    from handlers.render import render_stats
+    from knowledge.querylog import QueryLog
+
+    s = obj.settings
+    log = QueryLog(s.log_db_path, s.get("BOT_USER_HASH_KEY"), s.int("BOT_LOG_RETENTION_DAYS"))
+    try:
+        log.purge()
+        click.echo(render_stats(log.stats(days)))
+    finally:
+        log.close()
 
 
 @cli.command()

@@ -7,7 +7,8 @@ a failed reload raises before the swap and the old index keeps serving.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge import store
@@ -16,6 +17,7 @@ from knowledge.lexicon import load_lexicon
 from knowledge.model import Answer, ReloadReport
 from knowledge.normalize import normalize
 from knowledge.search import Index
+from knowledge.store import Progress
 
 BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
 
@@ -54,13 +56,22 @@ class KnowledgeBase:
             return Answer(reference, False, "none")
         return notice_answer(reference, notice, index, limit=len(notice.clauses))
 
-    def reload(self, progress: Callable[[str], None] | None = None) -> ReloadReport:
+    def reload(self, progress: Progress | None = None) -> ReloadReport:
         """Rebuild from the knowledge and lexicon directories, then swap; all or nothing."""
         with self._reload_lock:
+            started = time.perf_counter()
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
             notices = store.load_notices(self.knowledge_dir, progress)
             index = Index(notices, lexicon)
             report = store.build(self.knowledge_dir, self.db_path, progress=None, notices=notices)
-            self.index = index
-            self.last_report = report
-            return report
+            self.index = index  # the swap: one assignment, so a question sees the old or the new index
+            self.last_report = replace(report, seconds=time.perf_counter() - started)
+            return self.last_report
+
+    def sources_signature(self) -> tuple:
+        """What the knowledge and lexicon files look like now; a change means a reload is due."""
+        folders = [self.knowledge_dir] + ([Path(self.lexicon_dir)] if self.lexicon_dir else [])
+        return tuple(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*")) if p.is_file()
+        )

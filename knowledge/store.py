@@ -28,13 +28,16 @@ class BuildError(Exception):
         super().__init__("; ".join(str(f) for f in failures))
 
 
-def load_notices(directory: Path, progress: Callable[[str], None] | None = None) -> list[Notice]:
+Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
+
+
+def load_notices(directory: Path, progress: Progress | None = None) -> list[Notice]:
     """Parse every file of the knowledge directory; collect every failure before raising."""
     notices, failures = [], []
     files = knowledge_files(directory)
     for i, path in enumerate(files, 1):
         if progress:
-            progress(f"[{i}/{len(files)}] {path.name}")
+            progress(i, len(files), path.name)
         try:
             found = parse_gazette(read_text(path), source=path.name)
         except SourceError as exc:
@@ -51,7 +54,7 @@ def load_notices(directory: Path, progress: Callable[[str], None] | None = None)
 
 
 def build(
-    directory: Path, db_path: Path, progress: Callable[[str], None] | None = None, notices: list[Notice] | None = None
+    directory: Path, db_path: Path, progress: Progress | None = None, notices: list[Notice] | None = None
 ) -> ReloadReport:
     """Rebuild the knowledge base file from the directory (or notices already parsed from it)."""
     started = time.perf_counter()
