@@ -29,6 +29,7 @@ TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
 PART_WEIGHT = 0.5  # a known part of an unknown long word
 THESAURUS_WEIGHT = 0.6  # a general synonym (词林) of a word the notices do not use
 MISSING_FACTOR = 0.5  # a known concept the clause lacks counts half against it
+SERVICE_TOPICALITY = 2.0  # an unknown public-service topic (topics.txt) all but rules an answer out
 NOUN_TOPICALITY = 0.5  # how much an unknown noun suggests another topic
 OTHER_WORD = 0.3  # and an unknown word of another kind
 PASSING = 0.4  # evidence of a term mentioned once in a clause's text, not in its heading
@@ -267,7 +268,7 @@ class Index:
         """
         words = {concept.surface} | {t for t, _ in concept.terms}
         if words & self.tokenizer.topics:
-            return 1.0
+            return SERVICE_TOPICALITY
         return NOUN_TOPICALITY if self.tokenizer.is_noun(concept.surface) else OTHER_WORD
 
     def centrality(self, concept: Concept, doc: int) -> float:
