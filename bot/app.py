@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
 from bot.config import SettingError
@@ -37,6 +38,7 @@ def run(settings, open_kb) -> None:
 
         run_console(kb)
         return
+    os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB warns on every 429 otherwise
     asyncio.run(serve(settings, assistant))
 
 

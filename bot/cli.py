@@ -41,12 +41,9 @@ class Context:
 
 
 def failure_message(exc: Exception) -> str:
-    if isinstance(exc, BuildError):
-        lines = [f"  {f.path.name}：{f.reason}" for f in exc.failures]
-        return "知识库未改动，以下文件无法加载：\n" + "\n".join(lines)
-    if isinstance(exc, LexiconError):
-        return "词表有错误，知识库未改动：\n" + "\n".join(f"  {p}" for p in exc.problems)
-    return str(exc)
+    from handlers.render import render_reload_failure
+
+    return render_reload_failure(exc)
 
 
 @click.group(invoke_without_command=True)

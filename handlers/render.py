@@ -8,10 +8,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers import texts
 from knowledge.model import Answer, Clause, Hit, Notice, ReloadReport
+from knowledge.normalize import normalize, strip_markup
 
 TELEGRAM_LIMIT = 4096  # characters per message
 WECHAT_LIMIT = 2048  # bytes of UTF-8 per passive reply
@@ -100,6 +102,17 @@ def unit_lines(clause: Clause) -> list[str]:
     return lines
 
 
+def unanswered_lines(answer: Answer) -> list[str]:
+    """An unknown unit or notice for a lookup; for a question, what the notices do cover."""
+    if answer.kind == "units":
+        return [texts.UNKNOWN_UNIT.format(unit=(answer.unit or answer.query).strip()[:40])]
+    if answer.kind == "notice":
+        return [texts.UNKNOWN_DOC.format(reference=answer.query.strip()[:40])]
+    if not normalize(strip_markup(answer.query)):
+        return [texts.EMPTY_QUESTION]
+    return not_covered_lines(answer)
+
+
 def not_covered_lines(answer: Answer) -> list[str]:
     question = answer.query.strip()[:40] or "您的问题"
     lines = [texts.NOT_COVERED.format(question=question)]
@@ -148,9 +161,7 @@ def clause_lines(answer: Answer, hit: Hit, full: bool = False) -> tuple[str, lis
 def render_console(answer: Answer, position: int = 0, full: bool = False) -> str:
     """Plain text, as the chat channels would say it."""
     if not answer.answered:
-        if answer.kind == "none" and answer.unit == "" and answer.notice is None and not answer.topics:
-            return texts.UNKNOWN_DOC.format(reference=answer.query) if answer.query else texts.EMPTY_QUESTION
-        return "\n".join(not_covered_lines(answer))
+        return "\n".join(unanswered_lines(answer))
     if answer.kind == "units":
         return "\n".join(unit_listing(answer))
     if answer.kind == "notice" and answer.notice is not None and (not answer.hits or answer.hits[0].score == 0):
@@ -227,15 +238,23 @@ def render_stats(stats) -> str:
 def render_telegram(answer: Answer, position: int = 0, full: bool = False) -> list[Reply]:
     """One or more messages (split under 4096 characters); buttons ride on the last one."""
     if not answer.answered or answer.kind in ("units", "notice") and not _ranked(answer):
-        text = escape(render_console(answer))
-        return [Reply(chunk) for chunk in split_text(text, TELEGRAM_LIMIT)]
+        lines = [(line, escape) for line in render_console(answer).split("\n")]
+        return [Reply(text) for text in html_messages(lines)]
     hit = answer.hits[position]
     heading, body, tail = clause_lines(answer, hit, full)
-    body_html = [bold_terms(escape(line), hit.matched_terms) for line in body]
-    lines = ([f"<b>{escape(heading)}</b>"] if heading else []) + body_html + [""] + [escape(t) for t in tail]
-    chunks = split_text("\n".join(lines), TELEGRAM_LIMIT)
-    replies = [Reply(c) for c in chunks[:-1]] + [Reply(chunks[-1], clause_buttons(answer, position, full))]
-    return replies
+    lines = [(heading, lambda t: f"<b>{escape(t)}</b>")] if heading else []
+    lines += [(line, lambda t: bold_terms(escape(t), hit.matched_terms)) for line in body]
+    lines += [("", escape)] + [(line, escape) for line in tail]
+    messages = html_messages(lines)
+    return [Reply(m) for m in messages[:-1]] + [Reply(messages[-1], clause_buttons(answer, position, full))]
+
+
+def html_messages(lines: list[tuple[str, Callable[[str], str]]], limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Render plain lines to HTML, each on its own so no tag or entity is ever cut, then pack them."""
+    rendered = []
+    for plain, render in lines:
+        rendered += [render(piece) for piece in cut(plain, limit, lambda t, r=render: len(r(t)))]
+    return pack(rendered, limit, len)
 
 
 def _ranked(answer: Answer) -> bool:
@@ -262,28 +281,38 @@ def bold_terms(escaped: str, terms: tuple[str, ...]) -> str:
     return re.sub("|".join(map(re.escape, words)), lambda m: f"<b>{m.group(0)}</b>", escaped)
 
 
-def split_text(text: str, limit: int, size=len) -> list[str]:
-    """Split at line breaks (or, for a longer line, anywhere) so each piece is within `limit`."""
-    pieces, current = [], ""
-    for line in text.split("\n"):
-        while size(line) > limit:
-            cut = limit
-            while size(line[:cut]) > limit:
-                cut -= 1
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:cut])
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if size(candidate) > limit:
-            pieces.append(current)
+def split_text(text: str, limit: int, size: Callable[[str], int] = len) -> list[str]:
+    """Pieces of plain text within `limit` (by `size`), split at line breaks, else at sentence ends."""
+    return pack([piece for line in text.split("\n") for piece in cut(line, limit, size)], limit, size)
+
+
+def cut(line: str, limit: int, size: Callable[[str], int]) -> list[str]:
+    """A line too long for one message, cut after a sentence's end where possible."""
+    pieces = []
+    while size(line) > limit:
+        end = len(line)
+        while end > 1 and size(line[:end]) > limit:
+            end = end * 9 // 10 if end > 40 else end - 1
+        while end < len(line) and size(line[: end + 1]) <= limit:
+            end += 1
+        stop = max(line.rfind(mark, 0, end) for mark in "。；！？，")
+        end = stop + 1 if stop > end // 2 else end
+        pieces.append(line[:end])
+        line = line[end:]
+    return pieces + [line]
+
+
+def pack(lines: list[str], limit: int, size: Callable[[str], int]) -> list[str]:
+    """Join lines into as few messages as fit within `limit`."""
+    messages, current = [], None
+    for line in lines:
+        candidate = line if current is None else f"{current}\n{line}"
+        if current is not None and size(candidate) > limit:
+            messages.append(current)
             current = line
         else:
             current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
+    return messages + [current or ""]
 
 
 def render_search_list(answer: Answer) -> str:

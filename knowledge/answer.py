@@ -125,7 +125,7 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
     if index.tokenizer.content_words(normalize(rest)):
         members = {i for i, (_, n) in enumerate(index.entries) if n is notice}
         query, hits = index.search(rest, limit, within=members)
-        if hits and index.support(query, hits[0]).evidence < MIN_EVIDENCE:
+        if hits and index.support(query, hits[0]).evidence < MIN_EVIDENCE / 2:
             hits = []  # 「…是哪份文件印发的」 asks about the notice, not one of its clauses
     if not hits:  # 「58号文讲了什么」: the outline, clauses in order
         hits = [Hit(c, notice, 0.0) for c in notice.clauses[:limit]]

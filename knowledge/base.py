@@ -45,7 +45,7 @@ class KnowledgeBase:
         key = normalize(name)
         unit = names.get(key) or next((u for alias, u in names.items() if key and key in alias), "")
         if not unit:
-            return Answer(name, False, "none")
+            return Answer(name, False, "units", unit=name)
         return unit_answer(name, unit, index)
 
     def doc(self, reference: str) -> Answer:
@@ -53,7 +53,7 @@ class KnowledgeBase:
         index = self.index
         notice, _ = referenced_notice(reference, normalize(reference), index)
         if notice is None:
-            return Answer(reference, False, "none")
+            return Answer(reference, False, "notice")
         return notice_answer(reference, notice, index, limit=len(notice.clauses))
 
     def reload(self, progress: Progress | None = None) -> ReloadReport:

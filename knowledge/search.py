@@ -145,7 +145,8 @@ class Index:
         concepts: list[Concept] = []
         for span, official, exact in self.expander.synonyms(text):
             weight = SYNONYM_WEIGHT if exact else SYNONYM_WEIGHT * GAPPED_FACTOR
-            concepts.append(self._concept(span, tuple((t, weight) for t in official)))
+            # An official term the person typed themselves (制造业 in 制造业企业) counts in full.
+            concepts.append(self._concept(span, tuple((t, 1.0 if t in text else weight) for t in official)))
         spans = "".join(c.surface for c in concepts)
         for word in self.tokenizer.content_words(text):
             if word in spans:

@@ -70,3 +70,6 @@ def looks_like_text(text: str) -> bool:
 
 # Binary formats register their extractor here (see knowledge/formats.py).
 EXTRACTORS: dict = {}
+
+# Last, because formats imports SourceError and EXTRACTORS from this module and registers itself.
+from knowledge import formats  # noqa: E402, F401

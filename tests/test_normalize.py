@@ -5,7 +5,6 @@ import doctest
 import pytest
 
 import knowledge.normalize
-
 from knowledge.normalize import MAX_QUESTION, normalize, strip_markup
 
 

@@ -32,6 +32,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.telegram_html import EntityError, visible_text
+
 BOT_ID = 123
 BOT_USERNAME = "test_bot"
 
@@ -95,9 +97,11 @@ class _Failure:
 class FakeBotApi:
     """In-process Bot API server. Use as ``async with FakeBotApi() as api:``."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, check_text: bool = False) -> None:
         self.host = host
         self.port = port  # the real port once started
+        # Refuse message texts Telegram would refuse (bad HTML, over 4096 characters) with a 400.
+        self.check_text = check_text
         self.bot_user: dict[str, Any] = {
             "id": BOT_ID,
             "is_bot": True,
@@ -170,13 +174,44 @@ class FakeBotApi:
         chat_id: int | None = None,
         chat_type: str = "private",
         username: str | None = None,
+        *,
+        mention: bool = False,
+        reply_to: int | None = None,
     ) -> int:
-        """A user writes ``text``; a leading "/command" gets a ``bot_command`` entity."""
+        """A user writes ``text``; a leading "/command" gets a ``bot_command`` entity.
+
+        ``mention=True`` adds a ``mention`` entity for each "@bot_username" in the text;
+        ``reply_to`` makes it a reply to a message the bot sent (by its message_id).
+        """
         content: dict[str, Any] = {"text": text}
+        entities = []
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
-            content["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+            entities.append({"type": "bot_command", "offset": 0, "length": len(command)})
+        if mention:
+            handle = "@" + self.bot_user["username"]
+            start = text.find(handle)
+            while start >= 0:
+                offset = _utf16_len(text[:start])
+                entities.append({"type": "mention", "offset": offset, "length": len(handle)})
+                start = text.find(handle, start + len(handle))
+        if entities:
+            content["entities"] = entities
+        if reply_to is not None:
+            if reply_to not in self._messages:
+                raise LookupError(f"the bot never sent a message with message_id={reply_to}")
+            content["reply_to_message"] = self._messages[reply_to]
         return self._queue_message(user_id, chat_id, chat_type, username, content)
+
+    def send_voice(self, user_id: int, chat_id: int | None = None) -> int:
+        """A user sends a voice note."""
+        voice = _file(f"voice{next(_file_ids)}", duration=3, mime_type="audio/ogg", file_size=5000)
+        return self._queue_message(user_id, chat_id, "private", None, {"voice": voice})
+
+    def send_location(self, user_id: int, latitude: float = 30.2, longitude: float = 115.04) -> int:
+        """A user shares a location (default: 黄石)."""
+        location = {"latitude": latitude, "longitude": longitude}
+        return self._queue_message(user_id, None, "private", None, {"location": location})
 
     def send_photo(self, user_id: int, chat_id: int | None = None, caption: str | None = None) -> int:
         """A user sends a photo (two sizes, like Telegram does)."""
@@ -286,6 +321,12 @@ class FakeBotApi:
                 body["parameters"] = {"retry_after": failure.retry_after}
             return web.json_response(body, status=failure.status)
 
+        problem = self._text_problem(method, params)
+        if problem is not None:
+            self._record(Call(method, params, 400))
+            body = {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}
+            return web.json_response(body, status=400)
+
         call = Call(method, params)
         if method.lower() == "getupdates":
             self._record(call)
@@ -355,6 +396,16 @@ class FakeBotApi:
         return True  # answerCallbackQuery, sendChatAction, deleteMessage, setWebhook, ...
 
     # ------------------------------------------------------------------ internals
+
+    def _text_problem(self, method: str, params: dict[str, Any]) -> str | None:
+        """With ``check_text``: why Telegram would refuse this message text, else None."""
+        if not self.check_text or method.lower() not in ("sendmessage", "editmessagetext"):
+            return None
+        try:
+            visible_text(str(params.get("text", "")), params.get("parse_mode"))
+        except EntityError as exc:
+            return str(exc)
+        return None
 
     def _record(self, call: Call) -> None:
         self._calls.append(call)
@@ -462,6 +513,11 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
         else:
             params[key] = value
     return params
+
+
+def _utf16_len(text: str) -> int:
+    """Entity offsets count UTF-16 code units, as Telegram does."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _file(name: str, **extra: Any) -> dict[str, Any]:

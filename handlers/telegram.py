@@ -1,0 +1,507 @@
+"""Telegram: the python-telegram-bot Application and its callbacks (read Update, ask, send Reply).
+
+`build_application(settings, assistant)` makes the Application; `start_telegram` / `stop_telegram`
+run it inside an event loop the caller owns (long polling, or a webhook when TELEGRAM_WEBHOOK_URL
+is set), so WeChat's aiohttp server can share the loop. Nothing here answers a question itself:
+the Assistant answers, handlers/render.py decides how the answer looks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from handlers import texts
+from handlers.render import (
+    TELEGRAM_LIMIT,
+    Reply,
+    escape,
+    render_help,
+    render_reload_failure,
+    render_reload_report,
+    render_search_list,
+    render_stats,
+    render_telegram,
+    split_text,
+)
+from knowledge.model import Answer
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+KEPT_ANSWERS = 20  # answers per chat whose buttons still work; older ones answer EXPIRED
+MAX_HITS = 5  # 下一条 pages through at most this many results
+SEND_RETRIES = 2  # AIORateLimiter resends after Telegram's 429 retry_after, this many times
+BOOTSTRAP_RETRIES = 3  # deleteWebhook / setWebhook at start-up, against a network blip
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
+ANSWERS = "answers"  # chat_data key: {message_id: Shown}
+
+
+@dataclass
+class Shown:
+    """An answer on screen, keyed by the message that carries its buttons."""
+
+    answer: Answer
+    position: int
+    log_id: int
+
+
+# --- configuration --------------------------------------------------------------------------------
+
+
+def telegram_configured(settings) -> bool:
+    """Telegram runs only with a token; without one nothing may reach for the network."""
+    return bool(settings.get("TELEGRAM_BOT_TOKEN"))
+
+
+def api_urls(base: str) -> tuple[str, str]:
+    """TELEGRAM_BASE_URL (the server's root, e.g. http://localhost:8081) → (base_url, base_file_url).
+
+    PTB appends the token to these, so they end in /bot and /file/bot; a value already ending in
+    /bot (PTB's own convention) is accepted too.
+    """
+    root = base.strip().rstrip("/")
+    root = root.removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def webhook_secret(token: str) -> str:
+    """The secret Telegram sends with each webhook call; derived from the token, so no new setting."""
+    return hashlib.sha256(f"webhook:{token}".encode()).hexdigest()
+
+
+def command_list(admin: bool = False) -> list[BotCommand]:
+    """The commands set_my_commands shows; admins also see /reload and /stats."""
+    commands = [
+        BotCommand("start", texts.CMD_START),
+        BotCommand("help", texts.CMD_HELP),
+        BotCommand("search", texts.CMD_SEARCH),
+        BotCommand("unit", texts.CMD_UNIT),
+        BotCommand("doc", texts.CMD_DOC),
+    ]
+    if admin:
+        commands += [BotCommand("reload", texts.CMD_RELOAD), BotCommand("stats", texts.CMD_STATS)]
+    return commands
+
+
+def build_application(settings, assistant) -> Application:
+    """The Application for TELEGRAM_BOT_TOKEN, answering from `assistant`; not yet started."""
+    token = settings.get("TELEGRAM_BOT_TOKEN")
+    if not token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .defaults(Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            allow_sending_without_reply=True,  # a deleted question must not swallow its answer
+        ))
+        .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))
+        # Updates are handled side by side, so a /reload (seconds) or a send waiting out a 429
+        # never holds up other people's questions.
+        .concurrent_updates(True)
+        .post_init(register_commands)
+    )
+    if settings.get("TELEGRAM_BASE_URL"):
+        base_url, base_file_url = api_urls(settings.get("TELEGRAM_BASE_URL"))
+        builder = builder.base_url(base_url).base_file_url(base_file_url)
+    application = builder.build()
+    application.bot_data["assistant"] = assistant
+    application.bot_data["admin_ids"] = settings.admin_ids
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    # New messages only: an edited question would get a second answer to the same question.
+    new = filters.UpdateType.MESSAGE
+    # Commands first: "/search 失业金" is text too, and must not be answered as a question.
+    for names, callback in (
+        (("start", "help"), on_help), ("search", on_search), ("unit", on_unit), ("doc", on_doc),
+        ("reload", on_reload), ("stats", on_stats),
+    ):
+        application.add_handler(CommandHandler(names, callback, filters=new))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, on_question))
+    # Photos, stickers, voice, locations… in private chats; in groups only text addressed to us.
+    application.add_handler(MessageHandler(
+        new & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_non_text
+    ))
+    # An unknown /command in a private chat gets the help rather than silence.
+    application.add_handler(MessageHandler(new & filters.ChatType.PRIVATE & filters.COMMAND, on_help))
+    application.add_error_handler(on_error)
+
+
+async def register_commands(application: Application) -> None:
+    """post_init: the command menu, in Chinese; a failure is logged, never fatal."""
+    bot = application.bot
+    try:
+        await bot.set_my_commands(command_list(), scope=BotCommandScopeDefault())
+    except TelegramError as exc:
+        log.warning("Could not register the Telegram commands: %s", exc)
+    for admin_id in sorted(application.bot_data.get("admin_ids", ())):
+        try:  # fails with "chat not found" until that admin has written to the bot
+            await bot.set_my_commands(command_list(admin=True), scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:
+            log.warning("Could not register the admin commands for %s: %s", admin_id, exc)
+
+
+# --- running inside the caller's event loop ---------------------------------------------------------
+
+
+async def start_telegram(application: Application, settings) -> None:
+    """Initialize, register commands, start receiving updates (webhook or long polling) and handling them.
+
+    The counterpart of PTB's run_polling/run_webhook without owning the event loop. If start-up
+    fails, whatever was started is stopped again before the error propagates.
+    """
+    try:
+        await application.initialize()
+        if application.post_init:  # run_polling would call it; we replace run_polling
+            await application.post_init(application)
+        webhook_url = settings.get("TELEGRAM_WEBHOOK_URL")
+        if webhook_url:
+            await application.updater.start_webhook(
+                listen=settings.get("TELEGRAM_WEBHOOK_LISTEN"),
+                port=settings.int("TELEGRAM_WEBHOOK_PORT"),
+                url_path=urlsplit(webhook_url).path.strip("/"),
+                webhook_url=webhook_url,
+                allowed_updates=Update.ALL_TYPES,
+                secret_token=webhook_secret(settings.get("TELEGRAM_BOT_TOKEN")),
+                bootstrap_retries=BOOTSTRAP_RETRIES,
+            )
+        else:
+            await application.updater.start_polling(
+                timeout=POLL_TIMEOUT,
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=BOOTSTRAP_RETRIES,
+                error_callback=on_polling_error,
+            )
+        await application.start()
+    except BaseException:
+        await stop_telegram(application)
+        raise
+
+
+async def stop_telegram(application: Application) -> None:
+    """Stop receiving, finish the updates in hand, close the connections; safe to call twice."""
+    if application.updater and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+        if application.post_stop:
+            await application.post_stop(application)
+    await application.shutdown()
+    # shutdown() skips an Application whose initialize() failed (a wrong token); close the bot's
+    # connections anyway. A no-op when they are closed already.
+    await application.bot.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)
+
+
+def on_polling_error(error: TelegramError) -> None:
+    """getUpdates failed (500, 403, network); the updater backs off and polls again."""
+    log.warning("Telegram getUpdates failed, retrying: %s", error)
+
+
+# --- callbacks ----------------------------------------------------------------------------------------
+
+
+def assistant_of(context: ContextTypes.DEFAULT_TYPE):
+    return context.bot_data["assistant"]
+
+
+async def admit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The per-user incoming limit: True to go on; one SLOW_DOWN notice, then silence."""
+    user = update.effective_user
+    if user is None:  # channel posts and the like have no sender to answer
+        return False
+    verdict = assistant_of(context).allow(CHANNEL, user.id)
+    if verdict == "warn":
+        if update.callback_query:
+            await update.callback_query.answer(texts.SLOW_DOWN)
+        else:
+            await update.effective_message.reply_text(escape(texts.SLOW_DOWN))
+    return verdict == "ok"
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, /help: what the bot can answer, example questions and the notices it holds."""
+    if await admit(update, context):
+        await say(update, render_help(assistant_of(context).kb.index.notices))
+
+
+async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A question typed in a private chat, or addressed to the bot in a group."""
+    question = question_text(update.effective_message, context.bot)
+    if question is None or not await admit(update, context):
+        return
+    asked = assistant_of(context).ask(CHANNEL, update.effective_user.id, question)
+    await send_answer(update.effective_message, context, asked.answer, asked.log_id, quote=True)
+
+
+async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await admit(update, context):
+        await say(update, texts.NON_TEXT)
+
+
+async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/search 问题: the top 5 as a compact list, for staff; not logged as a citizen's question."""
+    if not await admit(update, context):
+        return
+    question = command_argument(update.effective_message)
+    if not question:
+        await say(update, texts.USAGE_SEARCH)
+        return
+    answer = assistant_of(context).kb.ask(question)
+    await update.effective_message.reply_text(render_search_list(answer))
+
+
+async def on_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unit 单位: the clauses a unit leads or shares."""
+    if not await admit(update, context):
+        return
+    name = command_argument(update.effective_message)
+    if not name:
+        await say(update, texts.USAGE_UNIT)
+        return
+    answer = assistant_of(context).kb.unit(name)
+    if not answer.answered:
+        await say(update, texts.UNKNOWN_UNIT.format(unit=name[:40]))
+        return
+    await send_answer(update.effective_message, context, answer, 0, quote=True)
+
+
+async def on_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/doc 文号: a notice's outline."""
+    if not await admit(update, context):
+        return
+    reference = command_argument(update.effective_message)
+    if not reference:
+        await say(update, texts.USAGE_DOC)
+        return
+    answer = assistant_of(context).kb.doc(reference)
+    if not answer.answered:
+        await say(update, texts.UNKNOWN_DOC.format(reference=reference[:40]))
+        return
+    await send_answer(update.effective_message, context, answer, 0, quote=True)
+
+
+async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload (admins): rebuild the knowledge base; questions are answered from the old one meanwhile."""
+    if not await admit(update, context):
+        return
+    if not is_admin(update, context):
+        await say(update, texts.NOT_ADMIN)
+        return
+    await say(update, texts.RELOAD_STARTED)
+    try:
+        report = await assistant_of(context).reload()
+    except Exception as exc:  # a failed rebuild changed nothing; the admin needs to know why
+        log.warning("Reload failed: %s", exc, exc_info=not _expected_reload_error(exc))
+        await say(update, render_reload_failure(exc))
+        return
+    await say(update, render_reload_report(report))
+
+
+async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats [天数] (admins): questions, the unanswered share, feedback."""
+    if not await admit(update, context):
+        return
+    if not is_admin(update, context):
+        await say(update, texts.NOT_ADMIN)
+        return
+    days = command_argument(update.effective_message)
+    await say(update, render_stats(assistant_of(context).stats(int(days) if days.isdigit() else None)))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """完整条款, 下一条, 👍/👎, 本文件其他条款 under an answer."""
+    query = update.callback_query
+    if not await admit(update, context):
+        return
+    message = query.message
+    shown = None
+    if isinstance(message, Message) and context.chat_data is not None:
+        shown = context.chat_data.get(ANSWERS, {}).get(message.message_id)
+    if shown is None:  # the bot restarted, or the answer is older than the last KEPT_ANSWERS
+        await query.answer(texts.EXPIRED)
+        return
+    answer, action = shown.answer, query.data
+    if action in ("up", "down"):
+        assistant_of(context).feedback(shown.log_id, 1 if action == "up" else -1)
+        await query.answer(texts.THANKS)
+    elif action == "next":
+        if shown.position + 1 >= min(len(answer.hits), MAX_HITS):
+            await query.answer(texts.NO_MORE)
+            return
+        shown.position += 1
+        await query.answer()
+        await show(message, context, shown, render_telegram(answer, shown.position))
+    elif action == "full":
+        await query.answer()
+        await show(message, context, shown, render_telegram(answer, shown.position, full=True))
+    elif action == "doc":
+        notice = answer.hits[shown.position].notice
+        await query.answer()
+        await send_answer(message, context, assistant_of(context).kb.doc(notice.doc_no or notice.title), 0)
+    else:
+        await query.answer()
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log, and tell the user when it was our fault; never raise, so polling goes on."""
+    error = context.error
+    if isinstance(error, Forbidden):  # the user blocked the bot, or it was removed from a group
+        log.info("Telegram refused a call: %s", error)
+        return
+    if isinstance(error, RetryAfter):  # still limited after AIORateLimiter's retries
+        log.warning("Telegram rate limit: %s", error)
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):  # 5xx, timeouts
+        log.warning("Telegram network error: %s", error)
+        return
+    log.error("Error while handling an update", exc_info=error)
+    if isinstance(update, Update) and update.effective_chat:
+        try:
+            await context.bot.send_message(update.effective_chat.id, escape(texts.ERROR))
+        except TelegramError as exc:
+            log.warning("Could not tell the user about the error: %s", exc)
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+
+def question_text(message: Message, bot) -> str | None:
+    """The question in a message; in groups only one that mentions or replies to the bot, mention removed."""
+    text = message.text or ""
+    if message.chat.type == ChatType.PRIVATE:
+        return text
+    replied = message.reply_to_message
+    addressed = bool(replied and replied.from_user and replied.from_user.id == bot.id)
+    mention = f"@{bot.username}".lower()
+    for value in message.parse_entities([MessageEntity.MENTION]).values():
+        if value.lower() == mention:
+            addressed = True
+            text = text.replace(value, " ")
+    return text.strip() if addressed else None
+
+
+def command_argument(message: Message) -> str:
+    """What follows the command, spacing kept ("/unit 市人社局" → "市人社局")."""
+    parts = (message.text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    return update.effective_user.id in context.bot_data.get("admin_ids", ())
+
+
+def _expected_reload_error(exc: Exception) -> bool:
+    from knowledge.lexicon import LexiconError
+    from knowledge.sources import SourceError
+    from knowledge.store import BuildError
+
+    return isinstance(exc, (BuildError, LexiconError, SourceError))
+
+
+def keyboard(buttons) -> InlineKeyboardMarkup | None:
+    """Reply.buttons → inline keyboard; the action ("full", "next"…) is the callback data."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=action) for label, action in row] for row in buttons]
+    )
+
+
+async def say(update: Update, text: str) -> None:
+    """A fixed or plain-text reply: escaped for HTML, split under the length limit."""
+    for chunk in split_text(text, TELEGRAM_LIMIT):
+        await update.effective_message.reply_text(escape(chunk))
+
+
+async def send_answer(anchor: Message, context, answer: Answer, log_id: int, quote: bool = False) -> None:
+    """Send an answer's messages; when they carry buttons, remember what the buttons act on."""
+    replies = render_telegram(answer)
+    sent = await deliver(anchor, replies, quote)
+    if replies[-1].buttons:
+        remember(context, sent.message_id, Shown(answer, 0, log_id))
+
+
+async def show(message: Message, context, shown: Shown, replies: list[Reply]) -> None:
+    """A button's result: edit the answer in place when it fits one message, else send it anew."""
+    if len(replies) == 1:
+        try:
+            await message.edit_text(replies[0].text, reply_markup=keyboard(replies[0].buttons))
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():  # a double tap asks for what is shown
+                raise
+        return
+    sent = await deliver(message, replies, quote=False)
+    if replies[-1].buttons:
+        remember(context, sent.message_id, Shown(shown.answer, shown.position, shown.log_id))
+
+
+async def deliver(anchor: Message, replies: list[Reply], quote: bool) -> Message:
+    """Send in order to the anchor's chat (and topic); in groups the first one quotes the question."""
+    sent = None
+    for i, reply in enumerate(replies):
+        markup = keyboard(reply.buttons)
+        do_quote = None if quote and i == 0 else False  # None: PTB quotes in groups, not in private
+        try:
+            sent = await anchor.reply_text(reply.text, reply_markup=markup, do_quote=do_quote)
+        except BadRequest as exc:
+            if "can't parse entities" not in str(exc).lower():
+                raise
+            # Better plain text than silence: the citizen still gets the answer.
+            log.error("Telegram rejected a reply's HTML (%s); sending it as plain text", exc)
+            sent = await anchor.reply_text(plain_text(reply.text), parse_mode=None, reply_markup=markup,
+                                           do_quote=do_quote)
+    return sent
+
+
+def plain_text(markup: str) -> str:
+    """Our HTML without its tags, including a tag cut in half at either end of a split message."""
+    text = re.sub(r"<[^<>]*>", "", markup)
+    text = re.sub(r"^[^<>]*>", "", text)  # escaped text has no bare ">", so this is a tag's tail
+    text = re.sub(r"<[^<>]*$", "", text)
+    return html.unescape(text)
+
+
+def remember(context, message_id: int, shown: Shown) -> None:
+    if context.chat_data is None:
+        return
+    answers = context.chat_data.setdefault(ANSWERS, {})
+    answers[message_id] = shown
+    while len(answers) > KEPT_ANSWERS:
+        del answers[next(iter(answers))]
