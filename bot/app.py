@@ -9,13 +9,15 @@ import asyncio
 import logging
 import os
 import signal
+import time
 
 from bot.config import SettingError
 from handlers.assistant import Assistant
 from knowledge.querylog import QueryLog
 
 log = logging.getLogger(__name__)
-WATCH_SECONDS = 5.0  # how often the knowledge directory is checked when BOT_WATCH_KNOWLEDGE=1
+WATCH_SECONDS = 5.0  # how often the knowledge base file (and, if watched, the notices) are checked
+PURGE_SECONDS = 3600.0  # how often old query-log rows are purged
 
 
 def open_assistant(settings, kb) -> Assistant:
@@ -42,22 +44,35 @@ def run(settings, open_kb) -> None:
     asyncio.run(serve(settings, assistant))
 
 
-async def watch_knowledge(assistant: Assistant, every: float = WATCH_SECONDS) -> None:
-    """Reload when a knowledge or lexicon file changes; a failed reload leaves the live index."""
+async def keep_current(assistant: Assistant, watch_sources: bool, every: float = WATCH_SECONDS) -> None:
+    """Follow the knowledge base while running.
+
+    - a knowledge base file rebuilt by `python -m bot reload` in another process is loaded;
+    - with BOT_WATCH_KNOWLEDGE=1, a changed notice or lexicon file triggers a reload;
+    - the query log is purged to its retention period once an hour.
+    A failed reload leaves the live index serving.
+    """
     from knowledge.lexicon import LexiconError
     from knowledge.sources import SourceError
     from knowledge.store import BuildError
 
-    seen = assistant.kb.sources_signature()
+    kb = assistant.kb
+    sources = kb.sources_signature() if watch_sources else None
+    last_purge = time.monotonic()
     while True:
         await asyncio.sleep(every)
-        now = await asyncio.to_thread(assistant.kb.sources_signature)
-        if now == seen:
-            continue
-        seen = now
         try:
-            report = await assistant.reload()
-            log.info("knowledge reloaded: %d notices, %d clauses", len(report.notices), report.clauses)
+            if await asyncio.to_thread(kb.refresh):
+                log.info("loaded the knowledge base rebuilt by another process")
+            if watch_sources:
+                now = await asyncio.to_thread(kb.sources_signature)
+                if now != sources:
+                    sources = now
+                    report = await assistant.reload()
+                    log.info("knowledge reloaded: %d notices, %d clauses", len(report.notices), report.clauses)
+            if assistant.log is not None and time.monotonic() - last_purge > PURGE_SECONDS:
+                last_purge = time.monotonic()
+                await asyncio.to_thread(assistant.log.purge)
         except (BuildError, LexiconError, SourceError) as exc:
             log.warning("knowledge not reloaded, still serving the previous version: %s", exc)
 
@@ -94,10 +109,9 @@ async def serve(settings, assistant: Assistant) -> None:
             telegram = build_application(settings, assistant)
             await start_telegram(telegram, settings)
             log.info("Telegram bot running")
-        watcher = asyncio.create_task(watch_knowledge(assistant)) if settings.get("BOT_WATCH_KNOWLEDGE") == "1" else None
+        follower = asyncio.create_task(keep_current(assistant, settings.get("BOT_WATCH_KNOWLEDGE") == "1"))
         await stop.wait()
-        if watcher is not None:
-            watcher.cancel()
+        follower.cancel()
     finally:
         if telegram is not None:
             from handlers.telegram import stop_telegram

@@ -14,7 +14,9 @@ from knowledge.normalize import normalize, strip_markup
 from knowledge.search import Index
 
 MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
-MIN_EVIDENCE = 2.4  # topical evidence (idf of matched concepts, by how central they are to the clause)
+# Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
+# the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
+MIN_EVIDENCE = 0.45
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
 DOC_NO_REF = re.compile(r"[\u4e00-\u9fa5]{1,14}[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*(?P<num>\d{1,4})\s*号")
 SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
@@ -49,7 +51,7 @@ def confident(index: Index, query, hit: Hit) -> bool:
     support = index.support(query, hit)
     return (
         support.share >= MIN_COVERAGE
-        and support.evidence >= MIN_EVIDENCE
+        and support.evidence >= MIN_EVIDENCE * index.max_idf
         and support.unknown_topic <= UNKNOWN_TOPIC_RATIO * support.evidence
     )
 
@@ -125,7 +127,7 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
     if index.tokenizer.content_words(normalize(rest)):
         members = {i for i, (_, n) in enumerate(index.entries) if n is notice}
         query, hits = index.search(rest, limit, within=members)
-        if hits and index.support(query, hits[0]).evidence < MIN_EVIDENCE / 2:
+        if hits and index.support(query, hits[0]).evidence < MIN_EVIDENCE / 2 * index.max_idf:
             hits = []  # 「…是哪份文件印发的」 asks about the notice, not one of its clauses
     if not hits:  # 「58号文讲了什么」: the outline, clauses in order
         hits = [Hit(c, notice, 0.0) for c in notice.clauses[:limit]]

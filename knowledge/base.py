@@ -31,8 +31,10 @@ class KnowledgeBase:
         self.lexicon_dir = lexicon_dir
         self._reload_lock = threading.Lock()
         self.last_report: ReloadReport | None = None
-        if not self.db_path.exists():
+        if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
+            # Missing, unreadable, or built from another directory: build it from this one.
             self.last_report = store.build(self.knowledge_dir, self.db_path)
+        self._db_seen = self.db_signature()
         self.index = Index(store.read(self.db_path), load_lexicon(lexicon_dir))
 
     def ask(self, question: str, limit: int = 5) -> Answer:
@@ -65,8 +67,29 @@ class KnowledgeBase:
             index = Index(notices, lexicon)
             report = store.build(self.knowledge_dir, self.db_path, progress=None, notices=notices)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
+            self._db_seen = self.db_signature()
             self.last_report = replace(report, seconds=time.perf_counter() - started)
             return self.last_report
+
+    def db_signature(self) -> tuple:
+        try:
+            stat = self.db_path.stat()
+        except FileNotFoundError:
+            return ()
+        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+    def refresh(self) -> bool:
+        """Pick up a knowledge base file rebuilt by another process (`python -m bot reload`).
+
+        Returns whether the index changed. The new index is built first, then swapped in.
+        """
+        with self._reload_lock:
+            seen = self.db_signature()
+            if not seen or seen == self._db_seen:
+                return False
+            index = Index(store.read(self.db_path), load_lexicon(self.lexicon_dir))
+            self.index, self._db_seen = index, seen
+            return True
 
     def sources_signature(self) -> tuple:
         """What the knowledge and lexicon files look like now; a change means a reload is due."""

@@ -66,7 +66,7 @@ def build(
     tmp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        write(tmp, notices)
+        write(tmp, notices, directory)
         os.replace(tmp, db_path)  # atomic on POSIX and Windows: readers see old or new, never half
     finally:
         tmp.unlink(missing_ok=True)
@@ -84,8 +84,10 @@ def build(
     )
 
 
-def write(path: Path, notices: list[Notice]) -> None:
+def write(path: Path, notices: list[Notice], directory: Path | None = None) -> None:
     db = sqlite_utils.Database(path)
+    # Which directory the file was built from: a command run with another --knowledge rebuilds it.
+    db["meta"].insert({"key": "knowledge_dir", "value": str(Path(directory).resolve()) if directory else ""}, pk="key")
     db["notices"].insert_all(
         (
             {
@@ -140,6 +142,19 @@ def read(db_path: Path) -> list[Notice]:
         ]
     finally:
         db.close()
+
+
+def built_from(db_path: Path) -> str:
+    """The knowledge directory a knowledge base file was built from ("" when unknown)."""
+    try:
+        db = sqlite_utils.Database(db_path)
+        try:
+            rows = list(db.query("select value from meta where key = 'knowledge_dir'")) if "meta" in db.table_names() else []
+            return rows[0]["value"] if rows else ""
+        finally:
+            db.close()
+    except Exception:  # an unreadable file is rebuilt like a missing one
+        return ""
 
 
 def notice_digests(db_path: Path) -> dict[str, str]:
