@@ -80,3 +80,21 @@ def test_a_malformed_lexicon_line_is_reported_with_file_and_line(live):
 def test_bundled_lexicon_loads_cleanly():
     lexicon = load_lexicon()
     assert lexicon.synonyms and lexicon.stopwords and lexicon.generic and lexicon.topics
+
+
+def test_a_running_bot_picks_up_a_rebuild_by_another_process(live, knowledge_dir):
+    other = KnowledgeBase(live.db_path, knowledge_dir, live.lexicon_dir)  # as `python -m bot reload` would
+    shutil.copy(SAMPLES / "flattened-notice.txt", knowledge_dir)
+    other.reload()
+    assert not live.ask("以工代训有什么补贴").answered
+    assert live.refresh() and not live.refresh()
+    assert live.ask("以工代训有什么补贴").hits[0].notice.doc_no == "江政办发〔2023〕14号"
+
+
+def test_a_database_built_from_another_directory_is_rebuilt(tmp_path, knowledge_dir):
+    KnowledgeBase(tmp_path / "kb.db")  # the bundled gazette
+    only_sample = tmp_path / "sample"
+    only_sample.mkdir()
+    shutil.copy(SAMPLES / "flattened-notice.txt", only_sample)
+    kb = KnowledgeBase(tmp_path / "kb.db", only_sample)
+    assert [n.doc_no for n in kb.index.notices] == ["江政办发〔2023〕14号"]
