@@ -1,11 +1,12 @@
-"""Per-question latency and start-up time of the bot beside the plain BM25 baseline, in one run.
+"""Per-question latency, start-up time and memory of the bot beside the plain BM25 baseline, in one run.
 
     python benchmarks/latency.py                       # dev questions, bundled gazette
     python benchmarks/latency.py --questions FILE.jsonl --rounds 5
 
-Both sides answer the same questions on the same machine in the same process run; what matters is
-the ratio (the issue's bar: per-question cost within 5x of BM25, start-up within 2x). Start-up is
-measured in fresh subprocesses so imports and dictionary loading count.
+Both sides answer the same questions on the same machine in the same run, each question timed on
+both in turn so that drift in machine speed hits them alike; what matters is the ratio (the bar:
+per-question cost within 5x of BM25, start-up within 2x). Start-up and peak memory are measured in
+fresh subprocesses, so imports and dictionary loading count.
 """
 
 from __future__ import annotations
@@ -23,45 +24,37 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 GAZETTE = ROOT / "knowledge" / "gazettes" / "huangshi-gazette-2022-10.txt"
 
+# Each prints "seconds-to-first-answer peak-resident-KiB" (Linux).
 BOT_STARTUP = """
-import time, sys
+import re, sys, time
+def peak_kib():  # VmHWM restarts at exec; ru_maxrss would count the forking parent too
+    return re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)
 t = time.perf_counter()
 from knowledge.base import KnowledgeBase
-kb = KnowledgeBase(sys.argv[1])
-kb.ask("失业金怎么领")
-print(time.perf_counter() - t)
+KnowledgeBase(sys.argv[1]).ask("失业金怎么领")
+print(time.perf_counter() - t, peak_kib())
 """
 
 BASELINE_STARTUP = """
-import time, sys
+import re, sys, time
+def peak_kib():  # VmHWM restarts at exec; ru_maxrss would count the forking parent too
+    return re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1)
 t = time.perf_counter()
-import jieba, bm25s
-jieba.setLogLevel(60)
-sys.argv = ["baseline", sys.argv[1]]
-exec(compile(open(sys.argv[1].replace(sys.argv[1], {tool!r})).read().split("def main")[0], "baseline", "exec"))
-chunks_ = [c for c in chunks({gazette!r})]
-corpus = [jieba.lcut_for_search(c["text"]) for c in chunks_]
-r = bm25s.BM25(); r.index(corpus, show_progress=False)
-r.get_scores(jieba.lcut_for_search("失业金怎么领"))
-print(time.perf_counter() - t)
+sys.path.insert(0, "benchmarks")
+from latency import baseline_answerer
+baseline_answerer()("失业金怎么领")
+print(time.perf_counter() - t, peak_kib())
 """
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
-
-
-def bot_latencies(questions: list[str], rounds: int) -> list[float]:
+def bot_answerer(folder: str):
     from knowledge.base import KnowledgeBase
 
-    with tempfile.TemporaryDirectory() as tmp:
-        kb = KnowledgeBase(Path(tmp) / "kb.db")
-        kb.ask("预热")
-        return timed(kb.ask, questions, rounds)
+    return KnowledgeBase(Path(folder) / "kb.db").ask
 
 
-def baseline_latencies(questions: list[str], rounds: int) -> list[float]:
+def baseline_answerer():
+    """The baseline's own chunking with jieba + bm25s ranking, loaded from its file."""
     import bm25s
     import jieba
 
@@ -77,55 +70,62 @@ def baseline_latencies(questions: list[str], rounds: int) -> list[float]:
         scores = retriever.get_scores([t for t in jieba.lcut_for_search(question) if t.strip()])
         return sorted(range(len(chunks)), key=lambda i: -scores[i])[:5]
 
-    ask("预热")
-    return timed(ask, questions, rounds)
+    return ask
 
 
-def timed(ask, questions: list[str], rounds: int) -> list[float]:
-    out = []
-    for _ in range(rounds):
-        for q in questions:
+def paired_latencies(questions: list[str], *answerers) -> list[list[float]]:
+    """Milliseconds per question for each answerer, timed in alternating order."""
+    for ask in answerers:
+        ask("预热")
+    out: list[list[float]] = [[] for _ in answerers]
+    for i, question in enumerate(questions):
+        order = range(len(answerers)) if i % 2 == 0 else reversed(range(len(answerers)))
+        for k in order:
             started = time.perf_counter()
-            ask(q)
-            out.append((time.perf_counter() - started) * 1000)
+            answerers[k](question)
+            out[k].append((time.perf_counter() - started) * 1000)
     return out
 
 
-def startup(script: str, arg: str, runs: int = 3) -> float:
-    times = []
+def startup(script: str, arg: str, runs: int = 3) -> tuple[float, float]:
+    """Median seconds to the first answer in a fresh process, and its peak memory in MiB."""
+    times, memory = [], []
     for _ in range(runs):
         done = subprocess.run([sys.executable, "-c", script, arg], capture_output=True, text=True, cwd=ROOT, check=True)
-        times.append(float(done.stdout.strip().splitlines()[-1]))
-    return statistics.median(times)
+        seconds, max_rss_kib = done.stdout.split()[-2:]
+        times.append(float(seconds))
+        memory.append(int(max_rss_kib) / 1024)
+    return statistics.median(times), statistics.median(memory)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--questions", default=str(SHARED / "data" / "dev_questions.jsonl"))
-    parser.add_argument("--rounds", type=int, default=3, help="passes over the question set")
+    parser.add_argument("--rounds", type=int, default=5, help="passes over the question set")
     args = parser.parse_args()
     questions = [json.loads(line)["q"] for line in open(args.questions, encoding="utf-8") if line.strip()]
-    # Distinct question texts per round, so the normalisation cache does not flatter the bot.
-    per_round = [[f"{q}{'？' * r}" for q in questions] for r in range(args.rounds)]
-    flat = [q for qs in per_round for q in qs]
+    # Distinct texts per round, so the normalisation cache does not flatter the bot.
+    flat = [f"{q}{'？' * r}" for r in range(args.rounds) for q in questions]
 
-    bot = bot_latencies(flat, 1)
-    base = baseline_latencies(flat, 1)
-    with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "kb.db")
-        subprocess.run([sys.executable, "-c", BOT_STARTUP, db], cwd=ROOT, check=True, capture_output=True)  # build once
-        bot_start = startup(BOT_STARTUP, db)
-    base_start = startup(BASELINE_STARTUP.format(tool=str(SHARED / "tools" / "baseline_bm25.py"),
-                                                 gazette=str(GAZETTE)), str(SHARED / "tools" / "baseline_bm25.py"))
+    with tempfile.TemporaryDirectory() as folder:
+        bot, base = paired_latencies(flat, bot_answerer(folder), baseline_answerer())
+        bot_start, bot_memory = startup(BOT_STARTUP, str(Path(folder) / "kb.db"))  # the file exists by now
+    base_start, base_memory = startup(BASELINE_STARTUP, "")
 
     rows = [
         ("p50 per question (ms)", statistics.median(bot), statistics.median(base)),
         ("p99 per question (ms)", percentile(bot, 0.99), percentile(base, 0.99)),
-        ("start-up (s)", bot_start, base_start),
+        ("start-up to first answer (s)", bot_start, base_start),
+        ("peak memory after start-up (MiB)", bot_memory, base_memory),
     ]
-    print(f"{len(flat)} questions; {'':24}{'bot':>10}{'bm25':>10}{'ratio':>8}")
+    print(f"{len(flat)} questions; {'':26}{'bot':>10}{'bm25':>10}{'ratio':>8}")
     for name, ours, theirs in rows:
-        print(f"{name:<36}{ours:>10.3f}{theirs:>10.3f}{ours / theirs:>8.2f}")
+        print(f"{name:<38}{ours:>10.3f}{theirs:>10.3f}{ours / theirs:>8.2f}")
 
 
 if __name__ == "__main__":

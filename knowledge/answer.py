@@ -87,7 +87,10 @@ def doc_no_key(doc_no: str) -> tuple[str, str]:
 def notice_by_title(text: str, index: Index) -> tuple[Notice | None, str]:
     """A question that names a notice by (most of) its title, and the part of the title it used."""
     best, shared = None, ""
-    for notice, pieces in title_pieces(index):
+    pieces_of_any = title_pieces(index)
+    if not any(text[i : i + 6] in index.cache["title_6grams"] for i in range(len(text) - 5)):
+        return None, ""  # no six characters in a row from any title: the common case, decided fast
+    for notice, pieces in pieces_of_any:
         piece = longest_shared(text, pieces)
         if len(piece) > len(shared):
             best, shared = notice, piece
@@ -107,6 +110,7 @@ def title_pieces(index: Index) -> list[tuple[Notice, frozenset[str]]]:
                 pieces |= {title[i:j] for i in range(len(title)) for j in range(i + 6, len(title) + 1)}
             cached.append((notice, frozenset(pieces)))
         index.cache["title_pieces"] = cached
+        index.cache["title_6grams"] = frozenset(p for _, pieces in cached for p in pieces if len(p) == 6)
     return cached
 
 

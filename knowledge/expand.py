@@ -26,10 +26,10 @@ class Expander:
             self._by_length[len(term)].append(term)
         self._entries = [(phrases, tuple(t.lower() for t in official)) for phrases, official in lexicon.synonyms]
         # Phrases by their first character, so a question only tries phrases that could occur in it.
-        self._by_first: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        self._by_first: dict[str, list[tuple[str, int, frozenset]]] = defaultdict(list)
         for i, (phrases, _) in enumerate(self._entries):
             for phrase in phrases:
-                self._by_first[phrase[0]].append((phrase, i))
+                self._by_first[phrase[0]].append((phrase, i, frozenset(phrase)))
         # Homophone repair aims only at the knowledge base's own terms (反诈, 异地就医), never at
         # everyday words, which would turn 「是干啥」 into 实干.
         self._is_word = is_word
@@ -42,8 +42,8 @@ class Expander:
         """(phrase as found in the question, official terms, found exactly) for each concept."""
         chars, found, seen = set(text), [], set()
         for first in chars:
-            for phrase, entry in self._by_first.get(first, ()):
-                if entry in seen or not set(phrase) <= chars:
+            for phrase, entry, needed in self._by_first.get(first, ()):
+                if entry in seen or not needed <= chars:
                     continue
                 exact = phrase in text
                 span = phrase if exact else gapped(phrase, text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from knowledge.lexicon import Lexicon
 from knowledge.model import Clause, Hit, Notice
 from knowledge.normalize import normalize
 from knowledge.thesaurus import synonym_sets
-from knowledge.tokens import Tokenizer
+from knowledge.tokens import Tokenizer, dictionary_tags
 
 FIELD_WEIGHTS = {"title": 3.0, "section": 1.0, "text": 1.0, "units": 1.5, "notice": 0.6}
 K1, B = 1.2, 0.75
@@ -86,6 +87,9 @@ class Index:
         self.entries: list[tuple[Clause, Notice]] = [(c, n) for n in notices for c in n.clauses]
         self._position = {id(c): i for i, (c, _) in enumerate(self.entries)}
         self.cache: dict = {}  # derived data other modules compute once per index (titles, topics)
+        # Load both in the background now, rather than on the first question that needs them.
+        threading.Thread(target=lambda: (dictionary_tags(), synonym_sets()), daemon=True).start()
+        self._words_cache: dict[str, list[str]] = {}
         self._field_terms = [self._fields(c, n) for c, n in self.entries]
         self._build_postings()
         titles = {w for c, _ in self.entries for w in self.tokenizer.words(c.title)}
@@ -96,13 +100,19 @@ class Index:
 
     def _fields(self, clause: Clause, notice: Notice) -> dict[str, list[str]]:
         words = self.tokenizer.words
+        shared = self._shared_words  # sections, unit lists and notice titles repeat across clauses
         return {
             "title": words(clause.title),
-            "section": words(clause.section),
+            "section": shared(clause.section),
             "text": words(clause.text),
-            "units": words(" ".join(clause.units)),
-            "notice": words(f"{notice.short_title} {notice.doc_no}"),
+            "units": shared(" ".join(clause.units)),
+            "notice": shared(f"{notice.short_title} {notice.doc_no}"),
         }
+
+    def _shared_words(self, text: str) -> list[str]:
+        if text not in self._words_cache:
+            self._words_cache[text] = self.tokenizer.words(text)
+        return self._words_cache[text]
 
     def _build_postings(self) -> None:
         n = max(len(self.entries), 1)
@@ -128,14 +138,16 @@ class Index:
             for t, tf in per_term.items():
                 self.postings[t].append((doc, tf))
         self.df = {t: len(p) for t, p in self.postings.items()}
-        self.max_idf = self.idf("")
+        self.doc_terms = [frozenset(t for terms in fields.values() for t in terms) for fields in self.field_tf]
+        n = len(self.entries)
+        self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in self.df.items()}
+        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
 
     def _is_word(self, text: str) -> bool:
         return text in self.df or self.tokenizer.is_dictionary_word(text) or text in self.tokenizer.key_terms
 
     def idf(self, term: str) -> float:
-        n, df = len(self.entries), self.df.get(term, 0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        return self._idf.get(term, self.max_idf)
 
     # --- questions --------------------------------------------------------------------------
 
@@ -231,13 +243,13 @@ class Index:
         return Hit(clause, notice, round(score, 4), self.matched_terms(query, doc), field_scores)
 
     def matches(self, concept: Concept, doc: int) -> bool:
-        per_field = self.field_tf[doc]
-        return any(any(t in terms for terms in per_field.values()) for t, _ in concept.terms)
+        terms = self.doc_terms[doc]
+        return any(t in terms for t, _ in concept.terms)
 
     def matched_terms(self, query: Query, doc: int) -> tuple[str, ...]:
         """The index terms of a clause that the question (or its expansions) hit."""
-        per_field = self.field_tf[doc]
-        return tuple(t for t in query.terms if any(t in terms for terms in per_field.values()))
+        terms = self.doc_terms[doc]
+        return tuple(t for t in query.terms if t in terms)
 
     def support(self, query: Query, hit: Hit) -> Support:
         """How well a clause supports answering the question (see `Support`)."""

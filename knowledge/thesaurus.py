@@ -8,14 +8,23 @@ ones: the larger sets mix near-synonyms that would widen a question too far.
 from __future__ import annotations
 
 import importlib.metadata
+import threading
 from functools import lru_cache
 
 MAX_SET = 10  # synonym sets larger than this are too loose to expand a question with
 
 
-@lru_cache(maxsize=1)
+_lock = threading.Lock()
+
+
 def synonym_sets() -> dict[str, tuple[str, ...]]:
     """word → the other words of its strict synonym sets; empty when the data is not installed."""
+    with _lock:  # loaded once, by whichever thread asks first; the others wait for it
+        return _synonym_sets()
+
+
+@lru_cache(maxsize=1)
+def _synonym_sets() -> dict[str, tuple[str, ...]]:
     path = _data_file()
     if path is None:
         return {}

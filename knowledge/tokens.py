@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from functools import lru_cache
+import threading
 
 import jieba
 
@@ -74,8 +74,10 @@ class Tokenizer:
         """Nouns by jieba's dictionary tags (n, nz, vn, j…); Latin words are not treated as topics."""
         if word.isascii():
             return False
-        tag = noun_tags().get(word)
-        return tag is None and len(word) >= 3 or bool(tag) and tag[0] in "nj" or tag == "vn"
+        tagged = dictionary_tags()
+        if word not in tagged.known:
+            return len(word) >= 3  # not in jieba's dictionary: a name or term, treat as a noun
+        return word in tagged.nouns
 
     def content_words(self, text: str) -> list[str]:
         """Words without filler: what a question is about.
@@ -93,12 +95,32 @@ class Tokenizer:
         return min(1.0, max(0.2, (math.log(self._jieba.total / freq) - 9.0) / 5.0))
 
 
-@lru_cache(maxsize=1)
-def noun_tags() -> dict[str, str]:
-    """jieba's part-of-speech dictionary, loaded once per process (it takes about half a second)."""
-    import jieba.posseg
+class DictionaryTags:
+    """Which words of jieba's dictionary it tags as nouns (n…, j, vn), read once from dict.txt."""
 
-    return jieba.posseg.dt.word_tag_tab
+    def __init__(self):
+        self.known: set[str] = set()
+        self.nouns: set[str] = set()
+        for line in jieba.get_dict_file():
+            parts = line.decode("utf-8").split()  # word, frequency, tag
+            if not parts:
+                continue
+            self.known.add(parts[0])
+            tag = parts[2] if len(parts) > 2 else ""
+            if tag[:1] in ("n", "j") or tag == "vn":
+                self.nouns.add(parts[0])
+
+
+_tags_lock = threading.Lock()
+_tags: list[DictionaryTags] = []
+
+
+def dictionary_tags() -> DictionaryTags:
+    """Loaded once per process, by whichever thread asks first (about half a second)."""
+    with _tags_lock:
+        if not _tags:
+            _tags.append(DictionaryTags())
+        return _tags[0]
 
 
 def knowledge_terms(notices: list[Notice]) -> set[str]:
