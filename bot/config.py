@@ -22,7 +22,7 @@ SETTINGS = (
     ("BOT_RATE_LIMIT", "20", "Questions one user may ask per minute"),
     ("BOT_WATCH_KNOWLEDGE", "0", "1 to reload automatically when a file in the knowledge directory changes"),
     ("TELEGRAM_BOT_TOKEN", "", "Token from @BotFather; Telegram runs only when it is set"),
-    ("TELEGRAM_BASE_URL", "", "Root URL of a self-hosted Bot API server, e.g. http://localhost:8081; default Telegram's"),
+    ("TELEGRAM_BASE_URL", "", "Root URL of a self-hosted Bot API server (http://localhost:8081); default Telegram's"),
     ("TELEGRAM_WEBHOOK_URL", "", "Public HTTPS URL for webhook mode; long polling when empty"),
     ("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1", "Address the webhook server listens on"),
     ("TELEGRAM_WEBHOOK_PORT", "8443", "Port the webhook server listens on"),

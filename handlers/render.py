@@ -168,9 +168,9 @@ def render_console(answer: Answer, position: int = 0, full: bool = False) -> str
         return "\n".join(notice_outline(answer.notice))
     hit = answer.hits[position]
     heading, body, tail = clause_lines(answer, hit, full)
-    if answer.asks_who:
-        tail, body = tail[:-1], body  # units lead; the source still closes the reply
-        return "\n".join([f"【{heading}】"] + unit_lines(hit.clause) + body + [texts.SOURCE.format(source=source_line(hit))])
+    if answer.asks_who:  # 「…找谁」: the units first, the source still last
+        tail = tail[-1:]
+        body = unit_lines(hit.clause) + body
     return "\n".join(([f"【{heading}】"] if heading else []) + body + tail)
 
 
@@ -189,7 +189,9 @@ def render_explain(answer: Answer, index) -> str:
         lines.append(f"   命中：{'、'.join(hit.matched_terms)}；字段：{fields}")
         if query is not None:
             support = index.support(query, hit)
-            lines.append(f"   覆盖 {support.share:.0%}，证据 {support.evidence:.2f}，未知主题 {support.unknown_topic:.2f}")
+            lines.append(
+                f"   覆盖 {support.share:.0%}，证据 {support.evidence:.2f}，未知主题 {support.unknown_topic:.2f}"
+            )
     return "\n".join(lines)
 
 
@@ -322,7 +324,8 @@ def render_search_list(answer: Answer) -> str:
     lines = [escape(texts.SEARCH_HEADER.format(question=answer.query.strip()[:40], count=len(answer.hits[:5])))]
     for i, hit in enumerate(answer.hits[:5], 1):
         units = "、".join(hit.clause.lead_units or hit.clause.responsible_units)
-        lines.append(f"{i}. <b>{escape(hit.clause.title or hit.clause.path_text)}</b> — {escape(source_line(hit, False))}")
+        title = escape(hit.clause.title or hit.clause.path_text)
+        lines.append(f"{i}. <b>{title}</b> — {escape(source_line(hit, False))}")
         if units:
             lines.append(f"   {escape(units)}")
     return "\n".join(lines)
@@ -348,7 +351,8 @@ def fit_wechat(text: str) -> Reply:
     if utf8_len(text) <= WECHAT_LIMIT:
         return Reply(text)
     chunks = split_text(text, WECHAT_LIMIT - utf8_len(hint), size=utf8_len)
-    return Reply(chunks[0] + hint, rest=tuple(c + (hint if i < len(chunks) - 2 else "") for i, c in enumerate(chunks[1:])))
+    last = len(chunks) - 1
+    return Reply(chunks[0] + hint, rest=tuple(c + (hint if i < last else "") for i, c in enumerate(chunks) if i))
 
 
 # --- help and reload failures (used by handlers/telegram.py) ------------------------------------------

@@ -22,8 +22,12 @@ DOC_NO_REF = re.compile(r"[\u4e00-\u9fa5]{1,14}[〔\[［(（【]\s*(?P<year>\d{4
 SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
 BARE_DOC_REF = re.compile(r"^\s*(?P<num>\d{1,4})\s*号\s*$")  # 「58号」 alone
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
-WHO = re.compile(r"找谁|谁管|谁负责|谁来管|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家单位|归谁|牵头|责任单位|由谁")
-UNIT_DUTIES = re.compile(r"(?:负责|管|牵头|承担|参与)(?:了)?(?:哪些|什么|啥)|(?:有|干)(?:哪些|什么|啥)(?:事|工作|任务)|职责|任务有哪些")
+WHO = re.compile(
+    r"找谁|谁管|谁负责|谁来管|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家单位|归谁|牵头|责任单位|由谁"
+)
+UNIT_DUTIES = re.compile(
+    r"(?:负责|管|牵头|承担|参与)(?:了)?(?:哪些|什么|啥)|(?:有|干)(?:哪些|什么|啥)(?:事|工作|任务)|职责|任务有哪些"
+)
 TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
 TOPIC_COUNT = 10
 

@@ -60,7 +60,7 @@ def parse_gazette(text: str, source: str = "") -> list[Notice]:
     if not starts:
         return [parse_notice(paras, source)] if paras else []
     bounds = starts + [len(paras)]
-    return [parse_notice(paras[a:b], source) for a, b in zip(bounds, bounds[1:])]
+    return [parse_notice(paras[a:b], source) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def notice_starts(paras: list[str]) -> list[int]:
@@ -263,7 +263,7 @@ def node_clauses(notice: Notice, node: Node, path: tuple, section: str, state: d
 
 def split_heading(first: str) -> tuple[str, str]:
     """「制造业质量提升行动。围绕…」 → heading and body; a long first sentence is all body."""
-    m = re.match(r"^(?P<h>[^。；;！？]{2,%d}?)[。；;]\s*" % HEADING_MAX, first)
+    m = re.match(rf"^(?P<h>[^。；;！？]{{2,{HEADING_MAX}}}?)[。；;]\s*", first)
     # A heading is a phrase; a long first sentence with a comma is already the clause's text.
     if m and not find_annotation(m["h"]) and (len(m["h"]) <= HEADING_WITH_COMMA_MAX or not re.search("[，,]", m["h"])):
         return m["h"].strip(), first[m.end():].strip()

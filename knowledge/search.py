@@ -203,7 +203,8 @@ class Index:
         unknown = [c.surface for c in concepts if not self._known(c)]
         if not unknown:
             return concepts
-        repaired = [self._concept(span, ((term, TYPO_WEIGHT),)) for span, term in self.expander.homophones(text, unknown)]
+        found = self.expander.homophones(text, unknown)
+        repaired = [self._concept(span, ((term, TYPO_WEIGHT),)) for span, term in found]
         if not repaired:
             return concepts
         kept = [c for c in concepts if self._known(c) or not any(c.surface in r.surface for r in repaired)]

@@ -149,7 +149,9 @@ def built_from(db_path: Path) -> str:
     try:
         db = sqlite_utils.Database(db_path)
         try:
-            rows = list(db.query("select value from meta where key = 'knowledge_dir'")) if "meta" in db.table_names() else []
+            if "meta" not in db.table_names():
+                return ""
+            rows = list(db.query("select value from meta where key = 'knowledge_dir'"))
             return rows[0]["value"] if rows else ""
         finally:
             db.close()

@@ -26,7 +26,10 @@ SAME_BELOW = "下同"
 # Where an annotation starts: a bracket then a label, a bare label after a sentence, or a
 # bracketed list ending in 负责.
 LABELLED_START = re.compile(rf"[{re.escape(OPEN)}]\s*{LABEL}|(?:(?<=[。；;\s])|^){LABEL}")
-RESPONSIBLE_BY = re.compile(rf"[{re.escape(OPEN)}](?P<body>[^{re.escape(OPEN + CLOSE)}。]*?(?:[（(][^）)]*[）)][^{re.escape(OPEN + CLOSE)}。]*?)*负责[^。]*?)[{re.escape(CLOSE)}]?\s*$")
+_PLAIN = rf"[^{re.escape(OPEN + CLOSE)}。]*?"  # text without brackets or a full stop
+RESPONSIBLE_BY = re.compile(  # （A、B（C）负责，…）at the end; inner parentheses allowed
+    rf"[{re.escape(OPEN)}](?P<body>{_PLAIN}(?:[（(][^）)]*[）)]{_PLAIN})*负责[^。]*?)[{re.escape(CLOSE)}]?\s*$"
+)
 
 UNIT_NOISE = re.compile(r"以下|不再|下同|列首位|第一位|牵头单位|牵头部门|为准|均涉及|单独列出")
 

@@ -62,7 +62,9 @@ def test_a_units_duties(kb):
     assert result.hits[: len(led)] == tuple(led)  # clauses it leads come first
 
 
-@pytest.mark.parametrize("question", ["58号文", "黄政办发〔2022〕58号", "黄政办发[2022]58号是什么", "公共服务质量提升行动方案讲了什么"])
+@pytest.mark.parametrize(
+    "question", ["58号文", "黄政办发〔2022〕58号", "黄政办发[2022]58号是什么", "公共服务质量提升行动方案讲了什么"]
+)
 def test_a_notice_by_doc_number_or_title(kb, question):
     result = kb.ask(question)
     assert result.kind == "notice" and result.notice.doc_no == "黄政办发〔2022〕58号"
@@ -75,8 +77,8 @@ def test_a_question_inside_a_named_notice(kb):
 
 @pytest.mark.parametrize(
     "question",
-    ['"失业金" AND 怎么领', "失业金 OR 噪声 NOT 厕所", "NEAR(失业 金)", "失业*", "title:失业金", "失业金'; DROP TABLE clauses;--",
-     "(((", "\\", "%_%", "失业金" + "*" * 500],
+    ['"失业金" AND 怎么领', "失业金 OR 噪声 NOT 厕所", "NEAR(失业 金)", "失业*", "title:失业金",
+     "失业金'; DROP TABLE clauses;--", "(((", "\\", "%_%", "失业金" + "*" * 500],
 )
 def test_query_syntax_never_breaks_the_search(kb, question):
     result = answer(question, kb.index)

@@ -8,7 +8,9 @@ import pytest
 from knowledge.parse import parse_gazette
 from tests.conftest import ROOT
 
-ARTEFACTS = re.compile(r"[〔\[（(【]\s*(?:牵头|责任)(?:单位|部门)|(?:牵头|责任)(?:单位|部门)[：:]|\n\n|认证认\s|提\s+升")
+ARTEFACTS = re.compile(  # an annotation left in the text, or a paragraph still cut by a page break
+    r"[〔\[（(【]\s*(?:牵头|责任)(?:单位|部门)|(?:牵头|责任)(?:单位|部门)[：:]|\n\n|认证认\s|提\s+升"
+)
 
 
 def items(notice):

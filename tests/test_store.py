@@ -8,7 +8,10 @@ import sqlite_utils
 from knowledge.sources import SourceError, read_text
 from knowledge.store import BuildError, build, read
 
-SAMPLE = "某市人民政府关于做好某事的通知\n某政发〔2023〕7号\n各区人民政府：\n一、任务\n1.做好供水。保障水质安全。（责任单位：市水务局）\n某市人民政府\n2023年3月1日\n"
+SAMPLE = (
+    "某市人民政府关于做好某事的通知\n某政发〔2023〕7号\n各区人民政府：\n一、任务\n"
+    "1.做好供水。保障水质安全。（责任单位：市水务局）\n某市人民政府\n2023年3月1日\n"
+)
 
 
 def test_a_gbk_file_loads(tmp_path):

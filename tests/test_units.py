@@ -40,4 +40,5 @@ def test_first_is_lead_carries_to_later_clauses_when_said_so():
 
 
 def test_units_split_outside_parentheses_only():
-    assert split_units("市住建局、各县（市、区）人民政府，市委组织部") == ["市住建局", "各县（市、区）人民政府", "市委组织部"]
+    units = split_units("市住建局、各县（市、区）人民政府，市委组织部")
+    assert units == ["市住建局", "各县（市、区）人民政府", "市委组织部"]
