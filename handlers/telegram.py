@@ -289,31 +289,23 @@ async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unit 单位: the clauses a unit leads or shares."""
-    if not await admit(update, context):
-        return
-    name = command_argument(update.effective_message)
-    if not name:
-        await say(update, texts.USAGE_UNIT)
-        return
-    answer = assistant_of(context).kb.unit(name)
-    if not answer.answered:
-        await say(update, texts.UNKNOWN_UNIT.format(unit=name[:40]))
-        return
-    await send_answer(update.effective_message, context, answer, 0, quote=True)
+    await look_up(update, context, texts.USAGE_UNIT, lambda kb, name: kb.unit(name))
 
 
 async def on_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/doc 文号: a notice's outline."""
+    await look_up(update, context, texts.USAGE_DOC, lambda kb, reference: kb.doc(reference))
+
+
+async def look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str, find) -> None:
+    """A staff lookup by the command's argument; the rendered answer says when nothing was found."""
     if not await admit(update, context):
         return
-    reference = command_argument(update.effective_message)
-    if not reference:
-        await say(update, texts.USAGE_DOC)
+    argument = command_argument(update.effective_message)
+    if not argument:
+        await say(update, usage)
         return
-    answer = assistant_of(context).kb.doc(reference)
-    if not answer.answered:
-        await say(update, texts.UNKNOWN_DOC.format(reference=reference[:40]))
-        return
+    answer = find(assistant_of(context).kb, argument)
     await send_answer(update.effective_message, context, answer, 0, quote=True)
 
 

@@ -47,19 +47,7 @@ class Annotation:
 
 def split_units(text: str) -> list[str]:
     """Split a unit list on 、，,;； and spaces, but never inside parentheses."""
-    units, depth, current = [], 0, []
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        if depth == 0 and ch in "、，,;；/ \u3000":
-            units.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    units.append("".join(current))
-    return [u for u in (clean_unit(u) for u in units) if u]
+    return [u for u in (clean_unit(u) for u in _top_level_split(text, "、，,;；/ \u3000")) if u]
 
 
 def clean_unit(unit: str) -> str:
@@ -132,6 +120,7 @@ def _strip_closing_bracket(body: str) -> str:
 
 
 def _top_level_split(text: str, separators: str) -> list[str]:
+    """Split on any of `separators` outside parentheses: 各县（市、区）人民政府 stays whole."""
     parts, depth, current = [], 0, []
     for ch in text:
         if ch in "（(":
