@@ -176,24 +176,27 @@ def unit_answer(question: str, unit: str, index: Index) -> Answer:
 
 
 def topics(index: Index) -> tuple[str, ...]:
-    """One telling word from the first task clause of each section: what the bot can answer."""
+    """What the bot can answer, in a few words for the 「not covered」 reply; computed once per index."""
     if "topics" not in index.cache:
         index.cache["topics"] = _topics(index)
     return index.cache["topics"]
 
 
 def _topics(index: Index) -> tuple[str, ...]:
-    seen_sections, words = set(), []
+    """Domain terms of task clauses' headings, spread over the whole knowledge base."""
+    words: list[str] = []
     for clause, _ in index.entries:
-        if not clause.units or clause.section in seen_sections:
-            continue
-        seen_sections.add(clause.section)
-        word = topic_word(clause.title, index)
+        word = topic_word(clause.title, index) if clause.units else ""
         if word and word not in words:
             words.append(word)
-    return tuple(words[:TOPIC_COUNT])
+    if len(words) <= TOPIC_COUNT:
+        return tuple(words)
+    step = len(words) / TOPIC_COUNT
+    return tuple(words[int(i * step)] for i in range(TOPIC_COUNT))
 
 
 def topic_word(title: str, index: Index) -> str:
-    candidates = [w for w in index.tokenizer.content_words(title) if len(w) >= 2 and w not in index.lexicon.generic]
-    return max(candidates, key=lambda w: (index.idf(w) > 1.0, len(w)), default="")
+    """The heading's longest domain term (失业保险金 in 优化失业保险金发放领取程序), if it has one."""
+    tokenizer = index.tokenizer
+    words = [w for w in tokenizer.content_words(title) if len(w) >= 2 and w not in index.lexicon.generic]
+    return max((w for w in words if w in tokenizer.key_terms or w in tokenizer.topics), key=len, default="")
