@@ -207,7 +207,9 @@ def render_reload_report(report: ReloadReport) -> str:
     if report.without_units:
         shown = "；".join(report.without_units[:8]) + ("……" if len(report.without_units) > 8 else "")
         lines.append(texts.RELOAD_NO_UNITS.format(count=len(report.without_units), items=shown))
-    lines += list(report.warnings)
+    if report.warnings:
+        lines.append(texts.RELOAD_WARNINGS.format(count=len(report.warnings)))
+        lines += [f"  {w}" for w in report.warnings]
     return "\n".join(lines)
 
 

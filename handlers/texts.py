@@ -41,6 +41,7 @@ RELOAD_REMOVED = "删除：{items}"
 RELOAD_CHANGED = "变更：{items}"
 RELOAD_NO_UNITS = "无责任单位的条款 {count} 条：{items}"
 RELOAD_FAILED = "更新失败，知识库未改动："
+RELOAD_WARNINGS = "请检查 {count} 处："
 RELOAD_STARTED = "正在更新知识库，更新期间照常回答问题……"
 
 BUTTON_FULL = "完整条款"

@@ -38,6 +38,7 @@ GENERIC_WEIGHT = 0.25  # 服务, 提升…: they rank, they do not count as evid
 SINGLE_CHAR_WEIGHT = 0.3
 SHORT_QUESTION = 12  # characters; short questions get fuzzy matching against headings
 HEADING_BONUS = 2.0
+PLACE_BOOST = 2.0  # a question naming the issuing city or province
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -90,6 +91,9 @@ class Index:
         # Load both in the background now, rather than on the first question that needs them.
         threading.Thread(target=lambda: (dictionary_tags(), synonym_sets()), daemon=True).start()
         self._words_cache: dict[str, list[str]] = {}
+        notice_number = {id(n): i for i, n in enumerate(notices)}
+        self._notice_of = [notice_number[id(n)] for _, n in self.entries]
+        self._notice_places = [notice_places(n) for n in notices]
         self._field_terms = [self._fields(c, n) for c, n in self.entries]
         self._build_postings()
         titles = {w for c, _ in self.entries for w in self.tokenizer.words(c.title)}
@@ -106,7 +110,8 @@ class Index:
             "section": shared(clause.section),
             "text": words(clause.text),
             "units": shared(" ".join(clause.units)),
-            "notice": shared(f"{notice.short_title} {notice.doc_no}"),
+            # Who issued it and its full title: 「遂宁市对…有何政策」 names the notice by its city.
+            "notice": shared(f"{notice.issuer} {notice.title} {notice.doc_no}"),
         }
 
     def _shared_words(self, text: str) -> list[str]:
@@ -223,8 +228,18 @@ class Index:
                     scores[doc] += weight * idf * tf * (K1 + 1) / (K1 + tf)
         if len(query.text) <= SHORT_QUESTION and query.concepts:
             self._heading_bonus(query, scores, within)
+        self._place_boost(query.text, scores)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return query, [self._hit(query, doc, score) for doc, score in ranked if score > 0]
+
+    def _place_boost(self, text: str, scores: dict[int, float]) -> None:
+        """「遂宁市对…有何政策」: a place that names some notices' issuers, not all, favours those."""
+        named = {i for i, places in enumerate(self._notice_places) if any(p in text for p in places)}
+        if not named or len(named) == len(self.notices):
+            return
+        for doc in scores:
+            if self._notice_of[doc] in named:
+                scores[doc] *= PLACE_BOOST
 
     def _heading_bonus(self, query: Query, scores: dict[int, float], within) -> None:
         """Short questions often are a heading with a typo: 「盲人按摩師考證」."""
@@ -303,6 +318,20 @@ class Index:
 
     def doc_of(self, hit: Hit) -> int:
         return self._position[id(hit.clause)]
+
+
+PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:省|市|区|县|州|盟))")
+
+
+def notice_places(notice: Notice) -> set[str]:
+    """The places a notice's issuer and title start with (遂宁市, 遂宁), as people name them."""
+    places = set()
+    for name in (notice.issuer, notice.title):
+        rest = name or ""
+        while (m := PLACE.match(rest)) and not m[1].startswith(("市人民", "省人民", "区人民")):
+            places |= {m[1], m[1][:-1]} if len(m[1]) >= 3 else {m[1]}  # 北京市石景山区: both
+            rest = rest[m.end():]
+    return places
 
 
 def _dedupe(concepts: list[Concept]) -> list[Concept]:

@@ -80,8 +80,22 @@ def build(
         added=tuple(k for k in after if k not in before),
         removed=tuple(k for k in before if k not in after),
         changed=tuple(k for k in after if k in before and before[k] != after[k]),
+        warnings=tuple(w for n in notices for w in notice_warnings(n)),
         seconds=time.perf_counter() - started,
     )
+
+
+def notice_warnings(notice: Notice) -> list[str]:
+    """What an admin should check: a notice read without its 文号, date or numbered clauses."""
+    name = f"{notice.source}《{notice.short_title[:30]}》"
+    warnings = []
+    if not notice.doc_no:
+        warnings.append(f"{name}：没有找到文号")
+    if not notice.date:
+        warnings.append(f"{name}：没有找到成文日期")
+    if not any(c.units for c in notice.clauses):
+        warnings.append(f"{name}：没有找到带责任单位的条款")
+    return warnings
 
 
 def write(path: Path, notices: list[Notice], directory: Path | None = None) -> None:
