@@ -14,7 +14,7 @@ from knowledge.pdftext import DATE_LINE, DOC_NO_LINE, join_wrapped, paragraphs
 from knowledge.tables import table_rows
 from knowledge.units import find_annotation
 
-DOC_NO = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,14}[〔\[［][12]\d{3}[〕\]］]\s*\d{1,4}\s*号")
+DOC_NO = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,14}[〔\[［（(][12]\d{3}[〕\]］）)]\s*\d{1,4}\s*号")
 METADATA = re.compile(r"\[(?P<key>[\u4e00-\u9fa5]{2,6})\]\s*(?P<value>[^\[\s]*)")
 SALUTATION = re.compile(
     r"(?<=[\s。])(?P<sal>[^\s：:。]{0,12}各[^：:。\n]{1,160}|[^\s：:。]{2,40}(?:人民政府|部门|单位|机构)[^：:。\n]{0,120})[：:]"
@@ -70,11 +70,24 @@ def notice_starts(paras: list[str]) -> list[int]:
         if DOC_NO_LINE.match(p) and i > 0 and not DOC_NO_LINE.match(paras[i - 1]):
             start = i - 1
             # 「国务院关于促进综合保税区」「高水平开放高质量发展的若干意见」: a title wrapped over lines.
-            if start > 0 and "关于" not in paras[start] and re.search("关于|印发", paras[start - 1]) \
-                    and len(paras[start - 1]) <= 40 and not re.search("[。；：]", paras[start - 1]):
+            for _ in range(2):
+                if "关于" in "".join(paras[start:i]) or start == 0 or not title_fragment(paras[start - 1]):
+                    break
                 start -= 1
+            if "关于" not in "".join(paras[start:i]) and not re.search("关于|印发", paras[start]):
+                start = i - 1  # no 关于 found above: the title is the one line before the 文号
+            elif start > 0 and ISSUER_LINE.match(paras[start - 1]) and paras[start].startswith("关于"):
+                start -= 1  # 「黄石市人民政府」「关于…」: the issuer on a line of its own
             starts.append(start)
     return starts
+
+
+ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5]{2,20}(?:政府|办公室|办公厅|委员会|局|厅|委)$")
+
+
+def title_fragment(para: str) -> bool:
+    """A short line without sentence punctuation: possibly part of a title wrapped over lines."""
+    return len(para) <= 40 and not re.search("[。；：:]", para) and not DATE_LINE.match(para)
 
 
 def parse_notice(paras: list[str], source: str = "") -> Notice:
@@ -126,12 +139,26 @@ def notice_title(header: str, doc_no: str) -> str:
     header = METADATA.sub("\n", header)
     pieces = DOC_NO.split(header) if doc_no else [header]
     for piece in pieces:
-        piece = piece.strip(" \n\t-—（）()")
-        piece = re.sub(r"\s*\n\s*", "", piece)
+        piece = re.sub(r"\s*\n\s*", "", piece.strip(" \n\t-—"))
+        piece = strip_unbalanced(piece)  # 「…的通知（黔发改服务」 around a 文号, not 「（试行）」
         if len(piece) >= 4:
             # A title repeated after the 文号 (web pages print it twice): keep the first copy.
             return join_wrapped(piece.split("  ")[0])
     return ""
+
+
+def strip_unbalanced(text: str) -> str:
+    """Drop end brackets left without a partner by cutting out a 文号: 「…的通知（」, 「）…」.
+
+    A balanced pair stays: 「…办法（试行）的通知」.
+    """
+    opens = text.count("（") + text.count("(")
+    closes = text.count("）") + text.count(")")
+    if opens > closes and text.endswith(("（", "(")):
+        text = text[:-1].rstrip()
+    if closes > opens and text.startswith(("）", ")")):
+        text = text[1:].lstrip()
+    return text
 
 
 def take_signature(body: str) -> tuple[str, str, str]:
@@ -235,10 +262,8 @@ def build_tree(paras: list[str]) -> tuple[list[str], list[Node]]:
 
 def outline_clauses(notice: Notice, paras: list[str]) -> list[Clause]:
     preamble, roots = build_tree(paras)
-    clauses = [
-        Clause(notice.doc_no, (f"第{i}段",), notice.short_title, p) for i, p in enumerate(preamble, 1)
-    ]
     state = {"first_is_lead": False}
+    clauses = [make_clause(notice, (f"第{i}段",), notice.short_title, p, "", state) for i, p in enumerate(preamble, 1)]
     for root in roots:
         clauses += node_clauses(notice, root, (), "", state)
     return clauses

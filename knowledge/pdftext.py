@@ -46,6 +46,8 @@ def drop_comments(lines: list[str]) -> list[str]:
 
 def is_furniture(line: str) -> bool:
     s = line.strip()
+    if s.count("\t") > 1:  # a table row (姓名\t职务\t12), not a contents line (标题\t12)
+        return False
     return bool(PAGE_NUMBER.match(s) or TOC_LINE.match(s)) and not DOC_NO_LINE.match(s)
 
 

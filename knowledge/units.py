@@ -62,7 +62,7 @@ def clean_unit(unit: str) -> str:
 
 
 def find_annotation(text: str, first_is_lead: bool = False) -> Annotation | None:
-    """The unit annotation at the end of a clause's text, if there is one."""
+    """The unit annotation of a clause's text (usually at its end), if there is one."""
     labelled = list(LABELLED_START.finditer(text))
     if labelled:
         # 〔牵头单位：…；责任单位：…〕 holds two labels: the annotation starts at the first.
@@ -73,8 +73,28 @@ def find_annotation(text: str, first_is_lead: bool = False) -> Annotation | None
     return None
 
 
+def annotation_end(text: str, start: int) -> int:
+    """Where an annotation starting at `start` ends: its closing bracket, else the end of the line.
+
+    Brackets nest (各县（市、区）) and may not match in kind (（责任单位：…〕), so any closing
+    bracket closes any opening one; text after the annotation stays clause text.
+    """
+    if text[start] in OPEN:
+        depth = 0
+        for i in range(start, len(text)):
+            if text[i] in OPEN:
+                depth += 1
+            elif text[i] in CLOSE:
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+    newline = text.find("\n", start)
+    return newline if newline >= 0 else len(text)
+
+
 def _parse_labelled(text: str, start: int, first_is_lead: bool) -> Annotation:
-    body = text[start:].strip()
+    end = annotation_end(text, start)
+    body = text[start:end].strip()
     body = body.lstrip(OPEN).strip()
     body = _strip_closing_bracket(body)
     lead: list[str] = []
@@ -92,7 +112,7 @@ def _parse_labelled(text: str, start: int, first_is_lead: bool) -> Annotation:
             responsible += names
     if not lead and (flag or first_is_lead) and responsible:
         lead, responsible = responsible[:1], responsible[1:]
-    return Annotation(tuple(lead), tuple(responsible), start, len(text), below)
+    return Annotation(tuple(lead), tuple(responsible), start, end, below)
 
 
 def _parse_responsible_by(m: re.Match, first_is_lead: bool) -> Annotation:

@@ -131,3 +131,32 @@ def test_foreign_notices_parse_into_clauses_with_units(name):
     (notice,) = parse_gazette(path.read_text(encoding="utf-8"))
     with_units = [c for c in notice.clauses if c.units]
     assert notice.title and len(with_units) >= 10
+
+
+def test_text_after_an_annotation_stays_clause_text():
+    text = ("某市人民政府关于某事的通知\n某政发〔2023〕1号\n各区人民政府：\n一、任务\n"
+            "1.做好招聘。组织上岗。（责任单位：市教育局）\n该项工作于2023年底前完成。\n")
+    clause = items(parse_gazette(text)[0])[1]
+    assert clause.responsible_units == ("市教育局",)
+    assert clause.text == "组织上岗。\n该项工作于2023年底前完成。"
+
+
+def test_three_line_title_and_doc_number_in_parentheses():
+    text = ("上一件通知的最后一句。\n黄石市人民政府\n关于印发某某市促进\n残疾人就业实施办法（试行）的通知\n"
+            "黄政办发（2023）5号\n各区人民政府：\n一、任务\n1.做好。（责任单位：市甲局）\n黄石市人民政府\n2023年3月1日\n")
+    (notice,) = parse_gazette(text)
+    assert notice.doc_no == "黄政办发（2023）5号"
+    assert notice.title == "黄石市人民政府关于印发某某市促进残疾人就业实施办法（试行）的通知"
+
+
+def test_a_notice_of_paragraphs_reads_its_annotations():
+    text = "某市人民政府关于某事的通知\n某政发〔2023〕2号\n各区人民政府：\n请做好供水保障。（责任单位：市水务局）\n"
+    (clause,) = parse_gazette(text)[0].clauses
+    assert clause.responsible_units == ("市水务局",) and clause.text == "请做好供水保障。"
+
+
+def test_table_rows_ending_in_numbers_are_not_taken_for_contents_lines():
+    text = ("某市人民政府关于某事的通知\n某政发〔2023〕3号\n各区人民政府：\n一、任务\n"
+            "1.建公厕。（责任单位：市城管局）\n某市人民政府\n2023年3月1日\n附件\n公厕建设表\n序号\t项目\t单位\t座数\n1\t新建公厕\t市城管局\t12\n")
+    table = next(c for c in parse_gazette(text)[0].clauses if c.path == ("附件",))
+    assert "1 新建公厕 市城管局 12" in table.text
