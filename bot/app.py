@@ -75,6 +75,8 @@ async def keep_current(assistant: Assistant, watch_sources: bool, every: float =
                 await asyncio.to_thread(assistant.log.purge)
         except (BuildError, LexiconError, SourceError) as exc:
             log.warning("knowledge not reloaded, still serving the previous version: %s", exc)
+        except Exception:  # never let the follower die: refreshes and the log purge depend on it
+            log.exception("keeping the knowledge base current failed; trying again later")
 
 
 def check_channels(settings) -> None:
@@ -109,7 +111,7 @@ async def serve(settings, assistant: Assistant) -> None:
             telegram = build_application(settings, assistant)
             await start_telegram(telegram, settings)
             log.info("Telegram bot running")
-        follower = asyncio.create_task(keep_current(assistant, settings.get("BOT_WATCH_KNOWLEDGE") == "1"))
+        follower = asyncio.create_task(keep_current(assistant, settings.flag("BOT_WATCH_KNOWLEDGE")))
         await stop.wait()
         follower.cancel()
     finally:

@@ -15,12 +15,12 @@ SETTINGS = (
     ("BOT_KNOWLEDGE_DIR", str(BUNDLED_NOTICES), "Directory of notice files (.txt .docx .pdf .html) to answer from"),
     ("BOT_DATA_DIR", "data", "Where the knowledge base and the query log are kept"),
     ("BOT_DB", "", "Knowledge base file; default BOT_DATA_DIR/knowledge.db"),
-    ("BOT_LEXICON_DIR", "", "Directory of synonyms.txt, userdict.txt, stopwords.txt, generic.txt; default bundled"),
+    ("BOT_LEXICON_DIR", "", "Directory of the lexicon files (see README); default the bundled knowledge/lexicon"),
     ("BOT_LOG_DB", "", "Query log file; default BOT_DATA_DIR/querylog.db"),
     ("BOT_LOG_RETENTION_DAYS", "30", "Query log rows older than this many days are deleted"),
-    ("BOT_USER_HASH_KEY", "", "Secret key for hashing user ids in the log; set it in production"),
+    ("BOT_USER_HASH_KEY", "", "Secret key for hashing user ids in the log; default a random key kept beside the log"),
     ("BOT_RATE_LIMIT", "20", "Questions one user may ask per minute"),
-    ("BOT_WATCH_KNOWLEDGE", "0", "1 to reload automatically when a file in the knowledge directory changes"),
+    ("BOT_WATCH_KNOWLEDGE", "0", "1 (or true) to reload automatically when a notice or lexicon file changes"),
     ("TELEGRAM_BOT_TOKEN", "", "Token from @BotFather; Telegram runs only when it is set"),
     ("TELEGRAM_BASE_URL", "", "Root URL of a self-hosted Bot API server (http://localhost:8081); default Telegram's"),
     ("TELEGRAM_WEBHOOK_URL", "", "Public HTTPS URL for webhook mode; long polling when empty"),
@@ -72,6 +72,9 @@ class Settings:
     @property
     def lexicon_dir(self) -> Path | None:
         return Path(self.values["BOT_LEXICON_DIR"]) if self.values["BOT_LEXICON_DIR"] else None
+
+    def flag(self, name: str) -> bool:
+        return self.values[name].strip().lower() in ("1", "true", "yes", "on")
 
     @property
     def admin_ids(self) -> frozenset[int]:

@@ -16,6 +16,7 @@ from knowledge.model import Answer, ReloadReport
 from knowledge.querylog import QueryLog, Stats
 
 WINDOW_SECONDS = 60.0
+FORGET_AFTER_USERS = 10_000  # users tracked before idle ones are forgotten
 
 
 class RateLimiter:
@@ -30,6 +31,8 @@ class RateLimiter:
     def check(self, user: str, now: float | None = None) -> str:
         """'ok' to answer, 'warn' to send the slow-down notice once, 'silent' to drop."""
         now = time.monotonic() if now is None else now
+        if len(self._seen) > FORGET_AFTER_USERS:
+            self._forget_idle(now)
         times = self._seen[user]
         while times and now - times[0] >= self.window:
             times.popleft()
@@ -42,6 +45,13 @@ class RateLimiter:
             return "silent"
         self._warned.add(user)
         return "warn"
+
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop users with nothing in the window, so memory does not grow with every user ever seen."""
+        for user in [u for u, times in self._seen.items() if not times or now - times[-1] >= self.window]:
+            del self._seen[user]
+            self._warned.discard(user)
 
 
 @dataclass

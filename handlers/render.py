@@ -247,7 +247,7 @@ def render_telegram(answer: Answer, position: int = 0, full: bool = False) -> li
     hit = answer.hits[position]
     heading, body, tail = clause_lines(answer, hit, full)
     lines = [(heading, lambda t: f"<b>{escape(t)}</b>")] if heading else []
-    lines += [(line, lambda t: bold_terms(escape(t), hit.matched_terms)) for line in body]
+    lines += [(line, lambda t: bold_terms(t, hit.matched_terms)) for line in body]
     lines += [("", escape)] + [(line, escape) for line in tail]
     messages = html_messages(lines)
     return [Reply(m) for m in messages[:-1]] + [Reply(messages[-1], clause_buttons(answer, position, full))]
@@ -277,12 +277,17 @@ def clause_buttons(answer: Answer, position: int, full: bool) -> tuple:
     return tuple(rows)
 
 
-def bold_terms(escaped: str, terms: tuple[str, ...]) -> str:
-    """Bold each matched term in already-escaped text; longest first, one pass, so never nested."""
-    words = sorted({escape(t) for t in terms if len(t) >= 2}, key=len, reverse=True)
+def bold_terms(plain: str, terms: tuple[str, ...]) -> str:
+    """HTML of plain text with each matched term in bold; longest first, one pass, never nested.
+
+    Terms are found in the plain text and each piece escaped on its own, so a term can never
+    land inside an entity such as &amp;.
+    """
+    words = sorted({t for t in terms if len(t) >= 2}, key=len, reverse=True)
     if not words:
-        return escaped
-    return re.sub("|".join(map(re.escape, words)), lambda m: f"<b>{m.group(0)}</b>", escaped)
+        return escape(plain)
+    pieces = re.split(f"({'|'.join(map(re.escape, words))})", plain, flags=re.IGNORECASE)
+    return "".join(f"<b>{escape(p)}</b>" if i % 2 else escape(p) for i, p in enumerate(pieces))
 
 
 def split_text(text: str, limit: int, size: Callable[[str], int] = len) -> list[str]:

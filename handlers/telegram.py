@@ -42,16 +42,15 @@ from telegram.ext import (
 
 from handlers import texts
 from handlers.render import (
-    TELEGRAM_LIMIT,
     Reply,
     escape,
+    html_messages,
     render_help,
     render_reload_failure,
     render_reload_report,
     render_search_list,
     render_stats,
     render_telegram,
-    split_text,
 )
 from knowledge.model import Answer
 
@@ -333,8 +332,8 @@ async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not is_admin(update, context):
         await say(update, texts.NOT_ADMIN)
         return
-    days = command_argument(update.effective_message)
-    await say(update, render_stats(assistant_of(context).stats(int(days) if days.isdigit() else None)))
+    days = re.fullmatch(r"[0-9]{1,5}", command_argument(update.effective_message))
+    await say(update, render_stats(assistant_of(context).stats(int(days[0]) if days and int(days[0]) else None)))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -438,8 +437,8 @@ def keyboard(buttons) -> InlineKeyboardMarkup | None:
 
 async def say(update: Update, text: str) -> None:
     """A fixed or plain-text reply: escaped for HTML, split under the length limit."""
-    for chunk in split_text(text, TELEGRAM_LIMIT):
-        await update.effective_message.reply_text(escape(chunk))
+    for chunk in html_messages([(line, escape) for line in text.split("\n")]):
+        await update.effective_message.reply_text(chunk)
 
 
 async def send_answer(anchor: Message, context, answer: Answer, log_id: int, quote: bool = False) -> None:

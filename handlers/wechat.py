@@ -166,6 +166,9 @@ class WeChatEndpoint:
             return web.Response(status=413, text="body too large")
         body = await request.read()  # raises 413 past client_max_size when no Content-Length was sent
         encrypted = query.get("encrypt_type", "raw") == "aes"
+        if self.crypto is not None and not encrypted:
+            # Safe mode signs the body; a plain request carries only a replayable URL signature.
+            return web.Response(status=403, text="safe mode: encrypted messages only")
         try:
             msg = parse_xml(self.decrypt(body, query) if encrypted else body)
         except InvalidSignatureException:

@@ -18,7 +18,11 @@ MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
 MIN_EVIDENCE = 0.45
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
-DOC_NO_REF = re.compile(r"[\u4e00-\u9fa5]{1,14}[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]\s*(?P<num>\d{1,4})\s*号")
+# 黄政办发〔2022〕58号, [2022]58号, 黄政办发2022年58号: the issuer's prefix is optional in a question.
+DOC_NO_REF = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fa5]{1,14}?)?\s*(?:[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]|(?P<year2>\d{4})\s*年)"
+    r"\s*第?\s*(?P<num>\d{1,4})\s*号"
+)
 SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
 BARE_DOC_REF = re.compile(r"^\s*(?P<num>\d{1,4})\s*号\s*$")  # 「58号」 alone
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
@@ -72,29 +76,47 @@ def referenced_notice(raw: str, text: str, index: Index) -> tuple[Notice | None,
     nfkc = unicodedata.normalize("NFKC", raw)
     for pattern in (DOC_NO_REF, SHORT_DOC_REF, BARE_DOC_REF):
         m = pattern.search(nfkc)
-        if not m:
-            continue
-        wanted = (m["year"] if "year" in m.groupdict() else None, str(int(m["num"])))
-        for notice in index.notices:
-            year, num = doc_no_key(notice.doc_no)
-            if num == wanted[1] and wanted[0] in (None, year):
+        if m:
+            notice = notice_numbered(index, m)
+            if notice is not None:
                 return notice, nfkc[: m.start()] + " " + nfkc[m.end():]
     notice, shared = notice_by_title(text, index)
     return notice, text.replace(shared, " ") if notice else text
 
 
-def doc_no_key(doc_no: str) -> tuple[str, str]:
+def notice_numbered(index: Index, m: re.Match) -> Notice | None:
+    """The notice with that number, and year and issuer prefix when the question gives them.
+
+    黄政发〔2023〕8号 and 黄政办发〔2023〕8号 are different notices, so a prefix that is a 文号's
+    (ending in 发, 函, 字) must match; other words before the number (请问, 关于) are ignored.
+    """
+    year = m.groupdict().get("year") or m.groupdict().get("year2")
+    prefix = (m.groupdict().get("prefix") or "").strip()
+    keys = [(doc_no_key(n.doc_no), n) for n in index.notices]
+    numbered = [(k, n) for k, n in keys if k[2] == str(int(m["num"])) and (not year or k[1] == year)]
+    for key, notice in numbered:
+        if prefix and key[0] and prefix.endswith(key[0]):
+            return notice
+    if prefix.endswith(("发", "函", "字")):
+        return None
+    return numbered[0][1] if numbered else None
+
+
+def doc_no_key(doc_no: str) -> tuple[str, str, str]:
+    """(issuer prefix, year, number) of a 文号."""
     m = DOC_NO_REF.search(unicodedata.normalize("NFKC", doc_no))
-    return (m["year"], str(int(m["num"]))) if m else ("", "")
+    if not m:
+        return ("", "", "")
+    return ((m["prefix"] or "").strip(), m["year"] or m["year2"], str(int(m["num"])))
 
 
 def notice_by_title(text: str, index: Index) -> tuple[Notice | None, str]:
     """A question that names a notice by (most of) its title, and the part of the title it used."""
     best, shared = None, ""
-    pieces_of_any = title_pieces(index)
-    if not any(text[i : i + 6] in index.cache["title_6grams"] for i in range(len(text) - 5)):
+    pieces_by_notice, six = _title_cache(index)
+    if not any(text[i : i + 6] in six for i in range(len(text) - 5)):
         return None, ""  # no six characters in a row from any title: the common case, decided fast
-    for notice, pieces in pieces_of_any:
+    for notice, pieces in pieces_by_notice:
         piece = longest_shared(text, pieces)
         if len(piece) > len(shared):
             best, shared = notice, piece
@@ -105,16 +127,20 @@ def notice_by_title(text: str, index: Index) -> tuple[Notice | None, str]:
 
 def title_pieces(index: Index) -> list[tuple[Notice, frozenset[str]]]:
     """Every stretch of 6 or more characters of each notice's titles, computed once per index."""
-    cached = index.cache.get("title_pieces")
+    return _title_cache(index)[0]
+
+
+def _title_cache(index: Index) -> tuple[list, frozenset[str]]:
+    cached = index.cache.get("titles")
     if cached is None:
-        cached = []
+        pieces_by_notice = []
         for notice in index.notices:
             pieces = set()
             for title in {normalize(notice.short_title), normalize(notice.title)}:
                 pieces |= {title[i:j] for i in range(len(title)) for j in range(i + 6, len(title) + 1)}
-            cached.append((notice, frozenset(pieces)))
-        index.cache["title_pieces"] = cached
-        index.cache["title_6grams"] = frozenset(p for _, pieces in cached for p in pieces if len(p) == 6)
+            pieces_by_notice.append((notice, frozenset(pieces)))
+        six = frozenset(p for _, pieces in pieces_by_notice for p in pieces if len(p) == 6)
+        cached = index.cache["titles"] = (pieces_by_notice, six)  # one assignment: threads see all or none
     return cached
 
 

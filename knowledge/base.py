@@ -45,7 +45,8 @@ class KnowledgeBase:
         index = self.index
         names = unit_names(index)
         key = normalize(name)
-        unit = names.get(key) or next((u for alias, u in names.items() if key and key in alias), "")
+        # A part of a name (人社) finds the unit; one character (市, 局) is too little to go on.
+        unit = names.get(key) or next((u for alias, u in names.items() if len(key) >= 2 and key in alias), "")
         if not unit:
             return Answer(name, False, "units", unit=name)
         return unit_answer(name, unit, index)
@@ -64,7 +65,7 @@ class KnowledgeBase:
             started = time.perf_counter()
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
             notices = store.load_notices(self.knowledge_dir, progress)
-            index = Index(notices, lexicon)
+            index = Index(store.unique(notices)[0], lexicon)
             report = store.build(self.knowledge_dir, self.db_path, progress=None, notices=notices)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
@@ -87,14 +88,23 @@ class KnowledgeBase:
             seen = self.db_signature()
             if not seen or seen == self._db_seen:
                 return False
+            self._db_seen = seen
+            if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
+                return False  # rebuilt from another directory (a test run): keep serving ours
             index = Index(store.read(self.db_path), load_lexicon(self.lexicon_dir))
-            self.index, self._db_seen = index, seen
+            self.index = index
             return True
 
     def sources_signature(self) -> tuple:
         """What the knowledge and lexicon files look like now; a change means a reload is due."""
         folders = [self.knowledge_dir] + ([Path(self.lexicon_dir)] if self.lexicon_dir else [])
-        return tuple(
-            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-            for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*")) if p.is_file()
-        )
+        signature = []
+        for folder in folders:
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+                try:
+                    stat = path.stat()
+                except OSError:  # an editor's temporary file, gone between listing and looking
+                    continue
+                if path.is_file():
+                    signature.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(signature)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import sqlite3
 import threading
 import time
@@ -43,7 +44,7 @@ class QueryLog:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.retention_days = retention_days
-        self._key = (hash_key or "gazette-bot-default-key").encode()
+        self._key = (hash_key or self._local_key()).encode()
         self._lock = threading.Lock()
         # One connection shared by the bot's threads, serialised by the lock.
         self._db = sqlite_utils.Database(sqlite3.connect(str(self.path), check_same_thread=False))
@@ -53,6 +54,15 @@ class QueryLog:
             pk="id", if_not_exists=True,
         )
         self._db["queries"].create_index(["time"], if_not_exists=True)
+
+    def _local_key(self) -> str:
+        """Without BOT_USER_HASH_KEY, a random key kept beside the log (never a key in the source:
+        Telegram ids are small numbers, so hashes under a known key could be reversed by trying them)."""
+        path = self.path.with_name(self.path.name + ".key")
+        if not path.exists():
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_hex(32), encoding="ascii")
+        return path.read_text(encoding="ascii").strip()
 
     def hash_user(self, user_id) -> str:
         return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]

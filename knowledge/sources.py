@@ -22,9 +22,14 @@ def knowledge_files(directory: Path) -> list[Path]:
     directory = Path(directory)
     if not directory.is_dir():
         raise SourceError(directory, "知识库目录不存在")
-    return sorted(
-        p for p in directory.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(directory).parts)
+    return sorted(p for p in directory.rglob("*") if p.is_file() and not is_scratch(p.relative_to(directory)))
+
+
+def is_scratch(relative: Path) -> bool:
+    """Hidden files, Word's lock files (~$通知.docx) and editors' backups (通知.txt~, #通知.txt#)."""
+    name = relative.name
+    return any(part.startswith(".") for part in relative.parts) or name.startswith(("~$", "#")) or name.endswith(
+        ("~", ".swp", ".tmp", ".bak")
     )
 
 

@@ -53,6 +53,23 @@ def load_notices(directory: Path, progress: Progress | None = None) -> list[Noti
     return notices
 
 
+def unique(notices: list[Notice]) -> tuple[list[Notice], list[str]]:
+    """One notice per 文号 (or title), and a warning for each found in more than one file.
+
+    A notice loaded again from a later file replaces the earlier one.
+    """
+    by_key: dict[str, Notice] = {}
+    sources: dict[str, list[str]] = {}
+    for notice in notices:
+        by_key.pop(notice.key, None)
+        by_key[notice.key] = notice
+        sources.setdefault(notice.key, []).append(notice.source)
+    warnings = [
+        f"{key}：{'、'.join(files)} 中都有，只用了 {files[-1]}" for key, files in sources.items() if len(files) > 1
+    ]
+    return list(by_key.values()), warnings
+
+
 def build(
     directory: Path, db_path: Path, progress: Progress | None = None, notices: list[Notice] | None = None
 ) -> ReloadReport:
@@ -60,6 +77,8 @@ def build(
     started = time.perf_counter()
     if notices is None:
         notices = load_notices(directory, progress)
+    files = len({n.source for n in notices})
+    notices, duplicate_warnings = unique(notices)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     before = notice_digests(db_path) if db_path.exists() else {}
@@ -73,14 +92,14 @@ def build(
     after = {n.key: digest(n) for n in notices}
     clauses = [c for n in notices for c in n.clauses]
     return ReloadReport(
-        files=len({n.source for n in notices}),
+        files=files,
         notices=tuple(n.key for n in notices),
         clauses=len(clauses),
         without_units=tuple(f"{c.doc_no or '（无文号）'} {c.path_text}" for c in clauses if not c.units),
         added=tuple(k for k in after if k not in before),
         removed=tuple(k for k in before if k not in after),
         changed=tuple(k for k in after if k in before and before[k] != after[k]),
-        warnings=tuple(w for n in notices for w in notice_warnings(n)),
+        warnings=tuple(duplicate_warnings) + tuple(w for n in notices for w in notice_warnings(n)),
         seconds=time.perf_counter() - started,
     )
 

@@ -72,3 +72,23 @@ def test_a_failed_build_leaves_the_live_file_untouched(tmp_path):
     assert {f.path.name for f in error.value.failures} == {"zz-random.txt", "empty.txt"}
     assert (tmp_path / "kb.db").read_bytes() == before
     assert not list(tmp_path.glob("kb.db.building-*"))
+
+
+def test_a_notice_in_two_files_is_kept_once_from_the_later_file(tmp_path):
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    (folder / "b.txt").write_text(SAMPLE.replace("保障水质安全", "保障供水水质安全"), encoding="utf-8")
+    report = build(folder, tmp_path / "kb.db")
+    (notice,) = read(tmp_path / "kb.db")
+    assert notice.source == "b.txt" and notice.clauses[0].text == "保障供水水质安全。"
+    assert any("a.txt、b.txt" in w for w in report.warnings)
+
+
+def test_lock_files_and_backups_are_not_read(tmp_path):
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SAMPLE, encoding="utf-8")
+    (folder / "~$a.docx").write_bytes(os.urandom(162))
+    (folder / "a.txt~").write_text(SAMPLE, encoding="utf-8")
+    assert build(folder, tmp_path / "kb.db").files == 1

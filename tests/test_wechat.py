@@ -168,14 +168,17 @@ async def test_user_text_cannot_break_out_of_cdata(wechat):
     assert question[:40] in fields["Content"]
 
 
-async def test_reply_follows_the_request_mode_in_safe_mode(assistant, session):
-    """With a key configured, a plain request (the console switched to 明文模式) still gets a plain reply."""
+async def test_safe_mode_refuses_plain_messages(assistant, session):
+    """With a key configured only encrypted bodies count: a plain body is signed by nothing but a
+    replayable URL signature, so a leaked URL could otherwise post as anyone."""
     platform = WeChatPlatform(TOKEN, WeChatPlatform.random_aes_key(), DEFAULT_APP_ID)
     runner = await start_wechat(server_settings(platform), assistant)
     host, port = runner.addresses[0][:2]
     try:
-        client = Client(session, f"http://{host}:{port}{PATH}", platform, encrypted=False)
-        assert "市人社局" in await client.ask("失业金怎么领")
+        params, body = platform.post_params_and_body(platform.text_message_xml("o1", "失业金怎么领", 1), False)
+        async with session.post(f"http://{host}:{port}{PATH}", params=params, data=body) as response:
+            assert response.status == 403
+        assert assistant.log.stats().questions == 0
     finally:
         await stop_wechat(runner)
 
