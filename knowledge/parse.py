@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.model import Clause, Notice
-from knowledge.pdftext import DATE_LINE, DOC_NO_LINE, join_wrapped, paragraphs
+from knowledge.pdftext import DATE_LINE, DOC_NO_LINE, TITLE_LINE, join_wrapped, paragraphs
 from knowledge.tables import table_rows
 from knowledge.units import find_annotation
 
@@ -79,7 +79,19 @@ def notice_starts(paras: list[str]) -> list[int]:
             elif start > 0 and ISSUER_LINE.match(paras[start - 1]) and paras[start].startswith("关于"):
                 start -= 1  # 「黄石市人民政府」「关于…」: the issuer on a line of its own
             starts.append(start)
-    return starts
+        elif untitled_notice_start(paras, i):
+            starts.append(i)
+    return sorted(set(starts))
+
+
+def untitled_notice_start(paras: list[str], i: int) -> bool:
+    """A notice without a 文号: its 「…关于…的通知」 title right after a date, then its addressees."""
+    return (
+        0 < i < len(paras) - 1
+        and bool(TITLE_LINE.match(join_wrapped(paras[i])))
+        and DATE_LINE.match(paras[i - 1]) is not None
+        and paras[i + 1].rstrip().endswith(("：", ":"))
+    )
 
 
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fa5]{2,20}(?:政府|办公室|办公厅|委员会|局|厅|委)$")

@@ -24,6 +24,7 @@ INLINE_BREAK = re.compile(
     r"(?<=[。；;！？)）〕\]】\s])\s*(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．](?!\d)))"
 )
 WIDE_GAP = re.compile(r"\s*\u3000{2,}\s*|\s{3,}")
+TITLE_LINE = re.compile(r"^[^。；：:]{0,30}关于[^。；：:]{2,60}(?:通知|意见|决定|办法|规定|方案|批复|公告|通告)$")
 FLAT_LINE = 120  # a line longer than this is probably a whole flattened notice
 
 
@@ -69,7 +70,7 @@ def is_open(line: str) -> bool:
         return False
     if unbalanced(s):
         return True
-    if s.startswith("附件") or is_heading(s):
+    if s.startswith("附件") or is_heading(s) or TITLE_LINE.match(join_wrapped(s)):
         return False
     # A closing quote is not an ending: 「开展“A”」 / 「“B”等活动」 was cut between quotes.
     if s[-1] in FINAL or s[-1] in "〕]】）)":

@@ -160,3 +160,13 @@ def test_table_rows_ending_in_numbers_are_not_taken_for_contents_lines():
             "1.建公厕。（责任单位：市城管局）\n某市人民政府\n2023年3月1日\n附件\n公厕建设表\n序号\t项目\t单位\t座数\n1\t新建公厕\t市城管局\t12\n")
     table = next(c for c in parse_gazette(text)[0].clauses if c.path == ("附件",))
     assert "1 新建公厕 市城管局 12" in table.text
+
+
+def test_a_notice_without_doc_number_inside_a_gazette():
+    text = ("某市人民政府关于甲事的通知\n某政发〔2023〕1号\n各区人民政府：\n一、任务\n"
+            "1.做好甲事。（责任单位：市甲局）\n某市人民政府\n2023年3月1日\n某市人民政府办公室关于乙事的通知\n各区人民政府：\n"
+            "一、任务\n1.做好乙事。（责任单位：市乙局）\n某市人民政府办公室\n2023年3月2日\n")
+    first, second = parse_gazette(text)
+    assert first.doc_no == "某政发〔2023〕1号" and items(first)[1].responsible_units == ("市甲局",)
+    assert second.doc_no == "" and second.title == "某市人民政府办公室关于乙事的通知"
+    assert items(second)[1].responsible_units == ("市乙局",) and second.date == "2023-03-02"
