@@ -274,6 +274,11 @@ class Index:
         for concept in query.concepts:
             if not concept.evidence:
                 continue
+            if self._absent_service(concept):
+                # 住房维修基金: a service the notices never name, however familiar its parts (基金).
+                unknown += concept.importance
+                strongest_unknown = max(strongest_unknown, self.max_idf * SERVICE_TOPICALITY)
+                continue
             centrality = self.centrality(concept, doc)
             if centrality:
                 matched += concept.importance
@@ -288,6 +293,9 @@ class Index:
             evidence += self.max_idf  # the question names the clause by its heading
         share = matched / (matched + against) if matched else 0.0
         return Support(share, evidence, strongest_unknown)
+
+    def _absent_service(self, concept: Concept) -> bool:
+        return concept.surface in self.tokenizer.topics and concept.surface not in self.df
 
     def _topicality(self, concept: Concept) -> float:
         """How surely an unknown concept names a topic the notices lack.
