@@ -51,7 +51,8 @@ def split_units(text: str) -> list[str]:
 
 
 def clean_unit(unit: str) -> str:
-    unit = unit.strip().strip("。．.：:").strip()
+    # One spelling per unit: PDF dumps mix 各县(市、区) and 各县（市、区）, which must group together.
+    unit = unit.strip().strip("。．.：:").strip().replace("(", "（").replace(")", "）")
     unit = re.sub(r"(等|负责|牵头)$", "", unit)
     # An unbalanced bracket left over from the annotation's own brackets.
     if unit.count("（") + unit.count("(") < unit.count("）") + unit.count(")"):
