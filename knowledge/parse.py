@@ -26,11 +26,17 @@ SIGNATURE = re.compile(
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 COVERING = re.compile(r"印发给你们|现印发|现将.{0,60}印发")
 
+# (level, pattern, how the marker is written in a clause's path). Regulations (办法, 规定) number
+# 第一章 > 第一条; plans 一、 > （一） > 1. > （1）. A 条 may hold （一） items, so it sits between.
+CN_NUMBER = "一二三四五六七八九十百零〇"
 LEVEL_PATTERNS = [
-    (1, re.compile(r"^(?P<m>[一二三四五六七八九十]{1,3})[、.．]\s*")),
-    (2, re.compile(r"^[（(](?P<m>[一二三四五六七八九十]{1,3})[）)]\s*")),
-    (3, re.compile(r"^(?P<m>\d{1,2})\s*[.．、](?!\d)\s*")),
-    (4, re.compile(r"^[（(](?P<m>\d{1,2})[）)]\s*")),
+    (0.5, re.compile(rf"^第(?P<m>[{CN_NUMBER}]{{1,4}})章\s*"), "第{}章"),
+    (0.7, re.compile(rf"^第(?P<m>[{CN_NUMBER}]{{1,4}})节\s*"), "第{}节"),
+    (1, re.compile(r"^(?P<m>[一二三四五六七八九十]{1,3})[、.．]\s*"), "{}、"),
+    (1.5, re.compile(rf"^第(?P<m>[{CN_NUMBER}]{{1,5}})条\s*"), "第{}条"),
+    (2, re.compile(r"^[（(](?P<m>[一二三四五六七八九十]{1,3})[）)]\s*"), "（{}）"),
+    (3, re.compile(r"^(?P<m>\d{1,2})\s*[.．、](?!\d)\s*"), "{}."),
+    (4, re.compile(r"^[（(](?P<m>\d{1,2})[）)]\s*"), "（{}）"),
 ]
 ATTACHMENT_HEAD = re.compile(r"^附件\s*\d*$")
 ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]\s*(?P<names>.+)$")
@@ -43,7 +49,7 @@ ENUM_ITEM_MAX = 100  # numbered items shorter than this, after a lead-in with �
 class Node:
     """An outline entry while the tree is being built."""
 
-    level: int
+    level: float
     marker: str
     lines: list[str] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
@@ -244,13 +250,12 @@ def attachment_clauses(notice: Notice, attachments, offset: int) -> list[Clause]
 # --- outline: 一、 / （一） / 1. / （1） ------------------------------------------------------------
 
 
-def classify(para: str) -> tuple[int, str, str]:
+def classify(para: str) -> tuple[float, str, str]:
     """(level, normalised marker, rest) — level 0 for a plain paragraph."""
-    for level, pattern in LEVEL_PATTERNS:
+    for level, pattern, written in LEVEL_PATTERNS:
         m = pattern.match(para)
         if m:
-            marker = {1: "{}、", 2: "（{}）", 3: "{}.", 4: "（{}）"}[level].format(m["m"])
-            return level, marker, para[m.end():].strip()
+            return level, written.format(m["m"]), para[m.end():].strip()
     return 0, "", para
 
 

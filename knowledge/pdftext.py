@@ -10,7 +10,8 @@ import re
 # A line that closes a paragraph: sentence-final punctuation or a balanced closing bracket.
 FINAL = "。！？；：!?;:…"
 OUTLINE_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]|附件)"
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]|附件"
+    r"|第[一二三四五六七八九十百零〇]{1,5}[章节条])"
 )
 ANNOTATION_START = re.compile(r"^\s*[〔（(\[【［]\s*(?:牵头|责任|主责|配合|协办)(?:单位|部门)\s*[：:]")
 DOC_NO_LINE = re.compile(r"^\S{1,14}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号$")

@@ -170,3 +170,17 @@ def test_a_notice_without_doc_number_inside_a_gazette():
     assert first.doc_no == "某政发〔2023〕1号" and items(first)[1].responsible_units == ("市甲局",)
     assert second.doc_no == "" and second.title == "某市人民政府办公室关于乙事的通知"
     assert items(second)[1].responsible_units == ("市乙局",) and second.date == "2023-03-02"
+
+
+def test_regulations_numbered_by_chapter_and_article():
+    text = "\n".join([
+        "某市人民政府关于印发某市养犬管理办法的通知", "某政规〔2023〕1号", "各区人民政府：",
+        "现将《某市养犬管理办法》印发给你们。", "某市人民政府", "2023年5月1日", "某市养犬管理办法",
+        "第一章 总则", "第一条 为了规范养犬行为，制定本办法。", "第二条 公安机关负责养犬登记。（责任单位：市公安局）",
+        "第二章 管理", "第三条 养犬人应当遵守下列规定：", "（一）携犬出户时束犬链；", "（二）及时清除犬只粪便。",
+    ])
+    (notice,) = parse_gazette(text)
+    by_path = {c.path: c for c in notice.clauses}
+    assert ("第一章", "第一条") in by_path and by_path[("第一章", "第二条")].responsible_units == ("市公安局",)
+    third = by_path[("第二章", "第三条")]
+    assert third.section == "管理" and "及时清除犬只粪便" in third.text
