@@ -17,6 +17,7 @@ MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
 # the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
 MIN_EVIDENCE = 0.45
+IN_NOTICE_EVIDENCE = 0.15  # a lower bar for a clause of a notice the question has already named
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
 # 黄政办发〔2022〕58号, [2022]58号, 黄政办发2022年58号: the issuer's prefix is optional in a question.
 DOC_NO_REF = re.compile(
@@ -161,7 +162,7 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
     if index.tokenizer.content_words(normalize(rest)):
         members = {i for i, (_, n) in enumerate(index.entries) if n is notice}
         query, hits = index.search(rest, limit, within=members)
-        if hits and index.support(query, hits[0]).evidence < MIN_EVIDENCE / 2 * index.max_idf:
+        if hits and index.support(query, hits[0]).evidence < IN_NOTICE_EVIDENCE * index.max_idf:
             hits = []  # 「…是哪份文件印发的」 asks about the notice, not one of its clauses
     if not hits:  # 「58号文讲了什么」: the outline, clauses in order
         hits = [Hit(c, notice, 0.0) for c in notice.clauses[:limit]]

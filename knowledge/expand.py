@@ -39,19 +39,27 @@ class Expander:
                 self._pinyin[tuple(lazy_pinyin(term))].append(term)
 
     def synonyms(self, text: str) -> list[tuple[str, tuple[str, ...], bool]]:
-        """(phrase as found in the question, official terms, found exactly) for each concept."""
-        chars, found, seen = set(text), [], set()
-        for first in chars:
+        """(phrase as found in the question, official terms, found exactly) for each concept.
+
+        Of an entry's phrases found in the question, the best stands for it: exact before gapped,
+        then the longest (the most specific), then the earliest.
+        """
+        chars = set(text)
+        best: dict[int, tuple] = {}
+        for first in dict.fromkeys(text):
             for phrase, entry, needed in self._by_first.get(first, ()):
-                if entry in seen or not needed <= chars:
+                if not needed <= chars:
                     continue
                 exact = phrase in text
                 span = phrase if exact else gapped(phrase, text)
                 # 「资格认证」 holds 资格…证 but is a word of its own, not a way of typing 资格证.
-                if span and (exact or not self._is_word(span)):
-                    seen.add(entry)
-                    found.append((span, self._entries[entry][1], exact))
-        return sorted(found, key=lambda f: text.find(f[0][0]))
+                if not span or not exact and self._is_word(span):
+                    continue
+                rank = (exact, len(phrase), -text.find(span))
+                if entry not in best or rank > best[entry][0]:
+                    best[entry] = (rank, span, exact)
+        found = [(span, self._entries[entry][1], exact) for entry, (_, span, exact) in best.items()]
+        return sorted(found, key=lambda f: (text.find(f[0]), f[0]))
 
     def near_spelling(self, word: str) -> str:
         """A known word one slip away from an unknown one (「失业保验金」 → 失业保险金).

@@ -184,7 +184,11 @@ class Index:
         near = self.expander.near_spelling(word)
         if near:
             return terms + ((near, TYPO_WEIGHT),)
-        synonyms = tuple((w, THESAURUS_WEIGHT) for w in synonym_sets().get(word, ()) if w in self.df)
+        # Single characters (管 ~ 将, 把) have too many senses to expand; generic synonyms say nothing.
+        synonyms = tuple(
+            (w, THESAURUS_WEIGHT) for w in synonym_sets().get(word, ())
+            if len(word) >= 2 and len(w) >= 2 and w in self.df and w not in self.lexicon.generic
+        )
         if synonyms:
             return terms + synonyms
         # 预约挂号 is not in the notices but 挂号 is: the parts carry part of the weight.
