@@ -72,3 +72,19 @@ def test_every_command_has_help_with_an_example():
         if name == "kb":
             continue
         assert command.help and "Example:" in command.help, name
+
+
+def test_answers_do_not_depend_on_hash_randomisation(tmp_path):
+    """Set iteration order changes with PYTHONHASHSEED; the answers must not."""
+    import os
+    import subprocess
+    import sys
+
+    questions = "楼下天然气管子锈得不行了\n被公司裁了每个月能领钱吗\n孩子放学太早了 托管学校管不管\n菜市场又脏又乱\n"
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "bot", "--db", str(tmp_path / "kb.db"), "ask", "--json"],
+                              input=questions, capture_output=True, text=True, env=env, check=True)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
