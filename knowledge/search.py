@@ -35,6 +35,7 @@ NOUN_TOPICALITY = 0.5  # how much an unknown noun suggests another topic
 OTHER_WORD = 0.3  # and an unknown word of another kind
 PASSING = 0.4  # evidence of a term mentioned once in a clause's text, not in its heading
 GENERIC_WEIGHT = 0.25  # 服务, 提升…: they rank, they do not count as evidence
+SHOWN_WEIGHT = 0.4  # a matched term at least this weighty is shown in bold and picks the sentences
 SINGLE_CHAR_WEIGHT = 0.3
 SHORT_QUESTION = 12  # characters; short questions get fuzzy matching against headings
 HEADING_BONUS = 2.0
@@ -267,9 +268,12 @@ class Index:
         return any(t in terms for t, _ in concept.terms)
 
     def matched_terms(self, query: Query, doc: int) -> tuple[str, ...]:
-        """The index terms of a clause that the question (or its expansions) hit."""
+        """The meaningful terms of a clause that the question (or its expansions) hit.
+
+        Generic words and single characters rank a little but are no reason to show a sentence.
+        """
         terms = self.doc_terms[doc]
-        return tuple(t for t in query.terms if t in terms)
+        return tuple(t for t, w in query.terms.items() if t in terms and w >= SHOWN_WEIGHT)
 
     def support(self, query: Query, hit: Hit) -> Support:
         """How well a clause supports answering the question (see `Support`)."""
