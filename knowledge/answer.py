@@ -1,7 +1,9 @@
 """Question + Index → Answer: what is asked (a clause, a unit's duties, a notice), and whether we know.
 
-A wrong clause given with confidence is the worst answer, so an answer is given only when the best
-clause covers most of what the question is about and that part is specific, not 服务/工作/提升.
+A wrong clause given with confidence is the worst answer, so a clause is given only when specific
+words of the question (not 服务/工作/提升) are what that clause is about, and the question names no
+public-service topic the notices lack (公积金). Otherwise the answer says so, with the candidates
+kept for staff and for `--explain`.
 """
 
 from __future__ import annotations
