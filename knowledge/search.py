@@ -1,8 +1,9 @@
 """`Index` over clauses: jieba words, BM25F-style field scores, synonyms and typo repair → Hits.
 
 A question becomes *concepts*: each content word of the question, or an everyday phrase from the
-synonym map standing for official terms. A concept is matched by a clause when any of its terms
-occurs in it; how much of the question's weight its best clause matches is the confidence.
+synonym map standing for official terms (plus near spellings, homophones and 词林 synonyms). A
+concept is matched by a clause when any of its terms occurs in it; `support` weighs how central the
+matched concepts are to the clause against the concepts the notices do not know at all.
 """
 
 from __future__ import annotations
