@@ -164,7 +164,7 @@ def render_console(answer: Answer, position: int = 0, full: bool = False) -> str
         return "\n".join(unanswered_lines(answer))
     if answer.kind == "units":
         return "\n".join(unit_listing(answer))
-    if answer.kind == "notice" and answer.notice is not None and (not answer.hits or answer.hits[0].score == 0):
+    if not shows_clause(answer):  # a notice asked about as a whole
         return "\n".join(notice_outline(answer.notice))
     hit = answer.hits[position]
     heading, body, tail = clause_lines(answer, hit, full)
@@ -241,9 +241,8 @@ def render_stats(stats) -> str:
 
 def render_telegram(answer: Answer, position: int = 0, full: bool = False) -> list[Reply]:
     """One or more messages (split under 4096 characters); buttons ride on the last one."""
-    if not answer.answered or answer.kind in ("units", "notice") and not _ranked(answer):
-        lines = [(line, escape) for line in render_console(answer).split("\n")]
-        return [Reply(text) for text in html_messages(lines)]
+    if not shows_clause(answer):
+        return [Reply(text) for text in escaped_messages(render_console(answer))]
     hit = answer.hits[position]
     heading, body, tail = clause_lines(answer, hit, full)
     lines = [(heading, lambda t: f"<b>{escape(t)}</b>")] if heading else []
@@ -261,8 +260,19 @@ def html_messages(lines: list[tuple[str, Callable[[str], str]]], limit: int = TE
     return pack(rendered, limit, len)
 
 
-def _ranked(answer: Answer) -> bool:
-    return bool(answer.hits) and answer.hits[0].score > 0 and answer.kind != "units"
+def escaped_messages(text: str) -> list[str]:
+    """Plain text as HTML messages (escaped line by line, split under the limit)."""
+    return html_messages([(line, escape) for line in text.split("\n")])
+
+
+def shows_clause(answer: Answer) -> bool:
+    """Whether the answer shows one ranked clause at a time, so 完整条款/全文 and 下一条 apply.
+
+    Not for a unit's list or a notice's outline (a notice question whose rest matched no clause).
+    """
+    if not answer.answered or not answer.hits or answer.kind == "units":
+        return False
+    return answer.kind == "clause" or answer.hits[0].score > 0
 
 
 def clause_buttons(answer: Answer, position: int, full: bool) -> tuple:

@@ -44,7 +44,7 @@ from handlers import texts
 from handlers.render import (
     Reply,
     escape,
-    html_messages,
+    escaped_messages,
     render_help,
     render_reload_failure,
     render_reload_report,
@@ -437,7 +437,7 @@ def keyboard(buttons) -> InlineKeyboardMarkup | None:
 
 async def say(update: Update, text: str) -> None:
     """A fixed or plain-text reply: escaped for HTML, split under the length limit."""
-    for chunk in html_messages([(line, escape) for line in text.split("\n")]):
+    for chunk in escaped_messages(text):
         await update.effective_message.reply_text(chunk)
 
 

@@ -25,7 +25,7 @@ from wechatpy.utils import check_signature
 
 from handlers import texts
 from handlers.assistant import Assistant
-from handlers.render import WECHAT_LIMIT, fit_wechat, render_wechat, utf8_len
+from handlers.render import WECHAT_LIMIT, fit_wechat, render_wechat, shows_clause, utf8_len
 from knowledge.model import Answer
 
 log = logging.getLogger(__name__)
@@ -118,13 +118,6 @@ def compact(text: str) -> str:
 def cdata_safe(text: str) -> str:
     # wechatpy puts text in CDATA as is; a "]]>" typed by a user would end it and inject XML.
     return str(text).replace("]]>", "]]]]><![CDATA[>")
-
-
-def browsable(answer: Answer) -> bool:
-    """Whether the answer shows one ranked hit at a time (so 「全文」 and 「下一条」 apply)."""
-    if not answer.answered or not answer.hits or answer.kind not in ("clause", "notice"):
-        return False
-    return answer.kind == "clause" or answer.hits[0].score > 0
 
 
 class WeChatEndpoint:
@@ -267,7 +260,7 @@ class WeChatEndpoint:
         if conversation is None:
             return texts.EMPTY_QUESTION
         answer, position = conversation.answer, conversation.position
-        if not browsable(answer):
+        if not shows_clause(answer):
             return texts.NO_MORE
         if not full:
             position += 1

@@ -128,12 +128,9 @@ def notice_by_title(text: str, index: Index) -> tuple[Notice | None, str]:
     return None, ""
 
 
-def title_pieces(index: Index) -> list[tuple[Notice, frozenset[str]]]:
-    """Every stretch of 6 or more characters of each notice's titles, computed once per index."""
-    return _title_cache(index)[0]
-
-
 def _title_cache(index: Index) -> tuple[list, frozenset[str]]:
+    """Every stretch of 6 or more characters of each notice's titles, and the 6-character ones of all
+    titles together; computed once per index."""
     cached = index.cache.get("titles")
     if cached is None:
         pieces_by_notice = []

@@ -75,10 +75,6 @@ class Query:
     concepts: tuple[Concept, ...]
     terms: dict = field(default_factory=dict)  # term → weight
 
-    @property
-    def evidence_weight(self) -> float:
-        return sum(c.importance for c in self.concepts if c.evidence)
-
 
 class Index:
     """All clauses of a knowledge base, ready to rank against a question."""
