@@ -52,9 +52,7 @@ async def keep_current(assistant: Assistant, watch_sources: bool, every: float =
     - the query log is purged to its retention period once an hour.
     A failed reload leaves the live index serving.
     """
-    from knowledge.lexicon import LexiconError
-    from knowledge.sources import SourceError
-    from knowledge.store import BuildError
+    from knowledge.errors import KnowledgeBaseError
 
     kb = assistant.kb
     sources = kb.sources_signature() if watch_sources else None
@@ -73,7 +71,7 @@ async def keep_current(assistant: Assistant, watch_sources: bool, every: float =
             if assistant.log is not None and time.monotonic() - last_purge > PURGE_SECONDS:
                 last_purge = time.monotonic()
                 await asyncio.to_thread(assistant.log.purge)
-        except (BuildError, LexiconError, SourceError) as exc:
+        except KnowledgeBaseError as exc:
             log.warning("knowledge not reloaded, still serving the previous version: %s", exc)
         except Exception:  # never let the follower die: refreshes and the log purge depend on it
             log.exception("keeping the knowledge base current failed; trying again later")

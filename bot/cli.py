@@ -15,9 +15,7 @@ from contextlib import contextmanager
 import click
 
 from bot.config import SettingError, load_settings
-from knowledge.lexicon import LexiconError
-from knowledge.sources import SourceError
-from knowledge.store import BuildError
+from knowledge.errors import KnowledgeBaseError
 
 
 class Context:
@@ -35,7 +33,7 @@ class Context:
             s = self.settings
             try:
                 self._kb = KnowledgeBase(s.db_path, s.knowledge_dir, s.lexicon_dir)
-            except (BuildError, SourceError, LexiconError) as exc:
+            except KnowledgeBaseError as exc:
                 raise click.ClickException(failure_message(exc)) from exc
         return self._kb
 
@@ -113,7 +111,7 @@ def reload(obj):
     try:
         with reload_progress() as progress:
             report = kb.reload(progress=progress)
-    except (BuildError, SourceError, LexiconError) as exc:
+    except KnowledgeBaseError as exc:
         raise click.ClickException(failure_message(exc)) from exc
     click.echo(render_reload_report(report))
 

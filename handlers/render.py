@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers import texts
+from knowledge.errors import KnowledgeBaseError
 from knowledge.model import Answer, Clause, Hit, Notice, ReloadReport
 from knowledge.normalize import normalize, strip_markup
 
@@ -388,16 +389,5 @@ def render_help(notices) -> str:
 
 def render_reload_failure(exc: Exception) -> str:
     """Why a reload failed, naming each file or lexicon line (plain text); nothing was changed."""
-    from knowledge.lexicon import LexiconError
-    from knowledge.sources import SourceError
-    from knowledge.store import BuildError
-
-    if isinstance(exc, BuildError):
-        reasons = [f"{f.path.name}：{f.reason}" for f in exc.failures]
-    elif isinstance(exc, LexiconError):
-        reasons = list(exc.problems)
-    elif isinstance(exc, SourceError):
-        reasons = [f"{exc.path.name}：{exc.reason}"]
-    else:
-        reasons = [str(exc) or type(exc).__name__]
+    reasons = exc.reasons if isinstance(exc, KnowledgeBaseError) else [str(exc) or type(exc).__name__]
     return "\n".join([texts.RELOAD_FAILED, *reasons])

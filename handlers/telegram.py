@@ -52,6 +52,7 @@ from handlers.render import (
     render_stats,
     render_telegram,
 )
+from knowledge.errors import KnowledgeBaseError
 from knowledge.model import Answer
 
 log = logging.getLogger(__name__)
@@ -319,7 +320,7 @@ async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         report = await assistant_of(context).reload()
     except Exception as exc:  # a failed rebuild changed nothing; the admin needs to know why
-        log.warning("Reload failed: %s", exc, exc_info=not _expected_reload_error(exc))
+        log.warning("Reload failed: %s", exc, exc_info=not isinstance(exc, KnowledgeBaseError))
         await say(update, render_reload_failure(exc))
         return
     await say(update, render_reload_report(report))
@@ -416,14 +417,6 @@ def command_argument(message: Message) -> str:
 
 def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return update.effective_user.id in context.bot_data.get("admin_ids", ())
-
-
-def _expected_reload_error(exc: Exception) -> bool:
-    from knowledge.lexicon import LexiconError
-    from knowledge.sources import SourceError
-    from knowledge.store import BuildError
-
-    return isinstance(exc, (BuildError, LexiconError, SourceError))
 
 
 def keyboard(buttons) -> InlineKeyboardMarkup | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from knowledge.docref import QUESTION_REFS, doc_number, reference_number
 from knowledge.model import Answer, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
 from knowledge.search import Index
@@ -21,13 +22,6 @@ MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 MIN_EVIDENCE = 0.45
 IN_NOTICE_EVIDENCE = 0.15  # a lower bar for a clause of a notice the question has already named
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
-# 黄政办发〔2022〕58号, [2022]58号, 黄政办发2022年58号: the issuer's prefix is optional in a question.
-DOC_NO_REF = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fa5]{1,14}?)?\s*(?:[〔\[［(（【]\s*(?P<year>\d{4})\s*[〕\]］)）】]|(?P<year2>\d{4})\s*年)"
-    r"\s*第?\s*(?P<num>\d{1,4})\s*号"
-)
-SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
-BARE_DOC_REF = re.compile(r"^\s*(?P<num>\d{1,4})\s*号\s*$")  # 「58号」 alone
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
 WHO = re.compile(
     r"找谁|谁管|谁负责|谁来管|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家单位|归谁|牵头|责任单位|由谁"
@@ -77,7 +71,7 @@ def not_covered(question: str, index: Index, hits=(), query=None) -> Answer:
 def referenced_notice(raw: str, text: str, index: Index) -> tuple[Notice | None, str]:
     """The notice a question names by 文号 (full, or 「58号文」) or title, and the rest of the question."""
     nfkc = unicodedata.normalize("NFKC", raw)
-    for pattern in (DOC_NO_REF, SHORT_DOC_REF, BARE_DOC_REF):
+    for pattern in QUESTION_REFS:
         m = pattern.search(nfkc)
         if m:
             notice = notice_numbered(index, m)
@@ -93,24 +87,15 @@ def notice_numbered(index: Index, m: re.Match) -> Notice | None:
     黄政发〔2023〕8号 and 黄政办发〔2023〕8号 are different notices, so a prefix that is a 文号's
     (ending in 发, 函, 字) must match; other words before the number (请问, 关于) are ignored.
     """
-    year = m.groupdict().get("year") or m.groupdict().get("year2")
-    prefix = (m.groupdict().get("prefix") or "").strip()
-    keys = [(doc_no_key(n.doc_no), n) for n in index.notices]
-    numbered = [(k, n) for k, n in keys if k[2] == str(int(m["num"])) and (not year or k[1] == year)]
+    asked = reference_number(m)
+    keys = [(doc_number(n.doc_no), n) for n in index.notices]
+    numbered = [(k, n) for k, n in keys if k.number == asked.number and (not asked.year or k.year == asked.year)]
     for key, notice in numbered:
-        if prefix and key[0] and prefix.endswith(key[0]):
+        if asked.prefix and key.prefix and asked.prefix.endswith(key.prefix):
             return notice
-    if prefix.endswith(("发", "函", "字")):
+    if asked.prefix.endswith(("发", "函", "字")):
         return None
     return numbered[0][1] if numbered else None
-
-
-def doc_no_key(doc_no: str) -> tuple[str, str, str]:
-    """(issuer prefix, year, number) of a 文号."""
-    m = DOC_NO_REF.search(unicodedata.normalize("NFKC", doc_no))
-    if not m:
-        return ("", "", "")
-    return ((m["prefix"] or "").strip(), m["year"] or m["year2"], str(int(m["num"])))
 
 
 def notice_by_title(text: str, index: Index) -> tuple[Notice | None, str]:

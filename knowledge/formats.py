@@ -1,7 +1,8 @@
 """.docx, .pdf and .html knowledge files → plain text that `parse.parse_gazette` reads.
 
 Each extractor takes `(path, data)` and returns text with one paragraph (or wrapped line) per
-line, table rows as tab-separated cells, and registers itself in `sources.EXTRACTORS`. Library
+line, table rows as tab-separated cells; `EXTRACTORS` lists them by suffix, and any other suffix is
+plain text (`decode_text`). Library
 errors are left to `sources.read_text`, which turns them into a `SourceError` naming the file.
 """
 
@@ -13,8 +14,9 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from knowledge.pdftext import DATE_LINE, DOC_NO_LINE, PAGE_NUMBER
-from knowledge.sources import EXTRACTORS, SourceError, decode_text
+from knowledge.docref import DOC_NO_LINE
+from knowledge.errors import SourceError
+from knowledge.pdftext import DATE_LINE, PAGE_NUMBER
 
 # --- .docx ---------------------------------------------------------------------------------------
 
@@ -214,6 +216,17 @@ def block_lines(root) -> str:
     return root.get_text()
 
 
-EXTRACTORS.update(
-    {".docx": docx_text, ".pdf": pdf_text, ".html": html_text, ".htm": html_text, ".shtml": html_text}
-)
+# --- plain text ----------------------------------------------------------------------------------
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise SourceError(path, "无法识别的文件编码（不是 UTF-8 或 GB18030）")
+
+
+EXTRACTORS = {".docx": docx_text, ".pdf": pdf_text, ".html": html_text, ".htm": html_text, ".shtml": html_text}

@@ -17,15 +17,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.errors import LexiconError
+
 BUNDLED = Path(__file__).parent / "lexicon"
-
-
-class LexiconError(Exception):
-    """A malformed lexicon line; the message names the file and line number."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 @dataclass(frozen=True)

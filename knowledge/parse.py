@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from knowledge.brackets import strip_unbalanced_ends
+from knowledge.docref import DOC_NO, DOC_NO_LINE
 from knowledge.model import Clause, Notice
-from knowledge.pdftext import DATE_LINE, DOC_NO_LINE, TITLE_LINE, join_wrapped, paragraphs
+from knowledge.pdftext import DATE_LINE, TITLE_LINE, join_wrapped, paragraphs
 from knowledge.tables import table_rows
 from knowledge.units import find_annotation
 
-DOC_NO = re.compile(r"[\u4e00-\u9fa5A-Za-z]{1,14}[〔\[［（(][12]\d{3}[〕\]］）)]\s*\d{1,4}\s*号")
 METADATA = re.compile(r"\[(?P<key>[\u4e00-\u9fa5]{2,6})\]\s*(?P<value>[^\[\s]*)")
 SALUTATION = re.compile(
     r"(?<=[\s。])(?P<sal>[^\s：:。]{0,12}各[^：:。\n]{1,160}|[^\s：:。]{2,40}(?:人民政府|部门|单位|机构)[^：:。\n]{0,120})[：:]"
@@ -158,25 +159,11 @@ def notice_title(header: str, doc_no: str) -> str:
     pieces = DOC_NO.split(header) if doc_no else [header]
     for piece in pieces:
         piece = re.sub(r"\s*\n\s*", "", piece.strip(" \n\t-—"))
-        piece = strip_unbalanced(piece)  # 「…的通知（黔发改服务」 around a 文号, not 「（试行）」
+        piece = strip_unbalanced_ends(piece)  # 「…的通知（黔发改服务」 around a 文号, not 「（试行）」
         if len(piece) >= 4:
             # A title repeated after the 文号 (web pages print it twice): keep the first copy.
             return join_wrapped(piece.split("  ")[0])
     return ""
-
-
-def strip_unbalanced(text: str) -> str:
-    """Drop end brackets left without a partner by cutting out a 文号: 「…的通知（」, 「）…」.
-
-    A balanced pair stays: 「…办法（试行）的通知」.
-    """
-    opens = text.count("（") + text.count("(")
-    closes = text.count("）") + text.count(")")
-    if opens > closes and text.endswith(("（", "(")):
-        text = text[:-1].rstrip()
-    if closes > opens and text.startswith(("）", ")")):
-        text = text[1:].lstrip()
-    return text
 
 
 def take_signature(body: str) -> tuple[str, str, str]:

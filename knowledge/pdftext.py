@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from knowledge.brackets import has_unclosed
+from knowledge.docref import DOC_NO_LINE
+
 # A line that closes a paragraph: sentence-final punctuation or a balanced closing bracket.
 FINAL = "。！？；：!?;:…"
 OUTLINE_START = re.compile(
@@ -14,7 +17,6 @@ OUTLINE_START = re.compile(
     r"|第[一二三四五六七八九十百零〇]{1,5}[章节条])"
 )
 ANNOTATION_START = re.compile(r"^\s*[〔（(\[【［]\s*(?:牵头|责任|主责|配合|协办)(?:单位|部门)\s*[：:]")
-DOC_NO_LINE = re.compile(r"^\S{1,14}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号$")
 DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 TOC_LINE = re.compile(r"^.{4,}(?:\t+|\s{2,}|…{2,}|\.{4,})\d{1,3}$")
 PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,3}[-—－\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$")
@@ -69,7 +71,7 @@ def is_open(line: str) -> bool:
     s = line.strip()
     if not s or DOC_NO_LINE.match(s) or DATE_LINE.match(s) or "\t" in s or s.startswith("|"):
         return False
-    if unbalanced(s):
+    if has_unclosed(s):
         return True
     if s.startswith("附件") or is_heading(s) or TITLE_LINE.match(join_wrapped(s)):
         return False
@@ -83,12 +85,6 @@ def is_open(line: str) -> bool:
 def is_heading(s: str) -> bool:
     """「三、强化政策文件解读工作的保障和监督」: an outline marker and a phrase, no sentence."""
     return bool(OUTLINE_START.match(s)) and len(s) <= 40 and not re.search(r"[。，；：,;:]", s)
-
-
-def unbalanced(s: str) -> bool:
-    opens = sum(s.count(c) for c in "（(〔[【［")
-    closes = sum(s.count(c) for c in "）)〕]】］")
-    return opens > closes
 
 
 def rejoin(lines: list[str]) -> list[str]:

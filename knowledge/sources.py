@@ -5,16 +5,10 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from knowledge.errors import SourceError
+from knowledge.formats import EXTRACTORS, decode_text
+
 TEXT_SUFFIXES = {".txt", ".md", ""}
-
-
-class SourceError(Exception):
-    """A knowledge file that cannot be turned into text."""
-
-    def __init__(self, path: Path | str, reason: str):
-        self.path = Path(path)
-        self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
 
 
 def knowledge_files(directory: Path) -> list[Path]:
@@ -54,16 +48,6 @@ def read_text(path: Path) -> str:
     return text
 
 
-def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030, a superset of GBK and GB2312."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SourceError(path, "无法识别的文件编码（不是 UTF-8 或 GB18030）")
-
-
 def looks_like_text(text: str) -> bool:
     """Random bytes can decode as GB18030; real notices are mostly letters and CJK."""
     sample = text[:20000]
@@ -71,10 +55,3 @@ def looks_like_text(text: str) -> bool:
         return False
     bad = sum(1 for ch in sample if unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs") and ch not in "\n\r\t")
     return bad / len(sample) < 0.01
-
-
-# Binary formats register their extractor here (see knowledge/formats.py).
-EXTRACTORS: dict = {}
-
-# Last, because formats imports SourceError and EXTRACTORS from this module and registers itself.
-from knowledge import formats  # noqa: E402, F401

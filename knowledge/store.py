@@ -15,18 +15,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from knowledge.errors import BuildError, SourceError
 from knowledge.model import Clause, Notice, ReloadReport
 from knowledge.parse import parse_gazette
-from knowledge.sources import SourceError, knowledge_files, read_text
-
-
-class BuildError(Exception):
-    """One or more knowledge files could not be loaded; the live knowledge base is unchanged."""
-
-    def __init__(self, failures: list[SourceError]):
-        self.failures = failures
-        super().__init__("; ".join(str(f) for f in failures))
-
+from knowledge.sources import knowledge_files, read_text
 
 Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
 

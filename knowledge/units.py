@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-OPEN = "〔（([【［"
-CLOSE = "〕）)]】］"
+from knowledge.brackets import CLOSE, OPEN, closing_index, strip_closing, strip_extra_round_close, top_level_split
+
 LEAD_LABEL = r"(?:牵头|主责|主办)(?:单位|部门)"
 RESP_LABEL = r"(?:责任|配合|协办|参与|协同)(?:单位|部门)"
 LABEL = rf"(?:{LEAD_LABEL}|{RESP_LABEL})\s*[：:]"
@@ -47,16 +47,14 @@ class Annotation:
 
 def split_units(text: str) -> list[str]:
     """Split a unit list on 、，,;； and spaces, but never inside parentheses."""
-    return [u for u in (clean_unit(u) for u in _top_level_split(text, "、，,;；/ \u3000")) if u]
+    return [u for u in (clean_unit(u) for u in top_level_split(text, "、，,;；/ \u3000")) if u]
 
 
 def clean_unit(unit: str) -> str:
     # One spelling per unit: PDF dumps mix 各县(市、区) and 各县（市、区）, which must group together.
     unit = unit.strip().strip("。．.：:").strip().replace("(", "（").replace(")", "）")
     unit = re.sub(r"(等|负责|牵头)$", "", unit)
-    # An unbalanced bracket left over from the annotation's own brackets.
-    if unit.count("（") + unit.count("(") < unit.count("）") + unit.count(")"):
-        unit = unit.rstrip("）)")
+    unit = strip_extra_round_close(unit)  # left over from the annotation's own brackets
     if not unit or len(unit) > 30 or UNIT_NOISE.search(unit):
         return ""
     return unit
@@ -81,14 +79,9 @@ def annotation_end(text: str, start: int) -> int:
     bracket closes any opening one; text after the annotation stays clause text.
     """
     if text[start] in OPEN:
-        depth = 0
-        for i in range(start, len(text)):
-            if text[i] in OPEN:
-                depth += 1
-            elif text[i] in CLOSE:
-                depth -= 1
-                if depth == 0:
-                    return i + 1
+        end = closing_index(text, start)
+        if end >= 0:
+            return end
     newline = text.find("\n", start)
     return newline if newline >= 0 else len(text)
 
@@ -97,12 +90,12 @@ def _parse_labelled(text: str, start: int, first_is_lead: bool) -> Annotation:
     end = annotation_end(text, start)
     body = text[start:end].strip()
     body = body.lstrip(OPEN).strip()
-    body = _strip_closing_bracket(body)
+    body = strip_closing(body)
     lead: list[str] = []
     responsible: list[str] = []
     flag = bool(FIRST_IS_LEAD.search(body))
     below = flag and SAME_BELOW in body
-    for part in _top_level_split(body, "；;。"):
+    for part in top_level_split(body, "；;。"):
         label = re.match(rf"\s*({LEAD_LABEL}|{RESP_LABEL})\s*[：:]", part)
         if not label:
             continue
@@ -126,32 +119,3 @@ def _parse_responsible_by(m: re.Match, first_is_lead: bool) -> Annotation:
     else:
         lead, responsible = [], names
     return Annotation(tuple(lead), tuple(responsible), m.start(), m.end(), flag and SAME_BELOW in body)
-
-
-def _strip_closing_bracket(body: str) -> str:
-    """Drop the annotation's own closing bracket, keeping balanced ones such as 各县（市、区）."""
-    body = body.rstrip()
-    while body and body[-1] in CLOSE:
-        opens = body.count("（") + body.count("(")
-        closes = body.count("）") + body.count(")")
-        if body[-1] in "）)" and closes <= opens:
-            break
-        body = body[:-1].rstrip()
-    return body
-
-
-def _top_level_split(text: str, separators: str) -> list[str]:
-    """Split on any of `separators` outside parentheses: 各县（市、区）人民政府 stays whole."""
-    parts, depth, current = [], 0, []
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        if depth == 0 and ch in separators:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
