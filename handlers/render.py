@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from handlers import texts
 from knowledge.errors import KnowledgeBaseError
-from knowledge.model import Answer, Clause, Hit, Notice, ReloadReport
+from knowledge.model import PARAGRAPH, Answer, Clause, Hit, Notice, ReloadReport
 from knowledge.normalize import normalize, strip_markup
 
 TELEGRAM_LIMIT = 4096  # characters per message
@@ -40,6 +40,7 @@ def clause_record(clause: Clause, notice: Notice) -> dict:
         "doc_no": clause.doc_no, "doc_title": notice.title, "doc_date": notice.date, "issuer": notice.issuer,
         "path": clause.path_text, "title": clause.title, "text": clause.text,
         "lead_units": list(clause.lead_units), "responsible_units": list(clause.responsible_units),
+        "kind": clause.kind, "number": clause.number, **({"deadline": clause.deadline} if clause.deadline else {}),
     }
 
 
@@ -61,7 +62,8 @@ def chinese_date(iso: str) -> str:
 
 
 def path_label(clause: Clause) -> str:
-    return "".join(clause.path).rstrip(".") if clause.path and not clause.path[0].startswith("第") else ""
+    """Where a clause sits in its notice (二、（四）13, 第二章第五条); nothing for a preamble paragraph."""
+    return "".join(clause.path).rstrip(".") if clause.kind != PARAGRAPH else ""
 
 
 def source_line(hit: Hit, with_title: bool = True) -> str:
@@ -128,7 +130,7 @@ def notice_outline(notice: Notice) -> list[str]:
     head = " · ".join(p for p in (notice.doc_no, notice.issuer, chinese_date(notice.date)) if p)
     lines, section = [f"《{notice.short_title}》", head], None
     for clause in notice.clauses:
-        if clause.path and clause.path[0].startswith(("第", "附件")):
+        if not clause.numbered:
             continue
         if clause.section != section and clause.section and clause.section != clause.title:
             section = clause.section

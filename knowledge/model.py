@@ -10,10 +10,19 @@ from dataclasses import dataclass, field
 
 PATH_SEPARATOR = " > "
 
+# What a clause is (Clause.kind).
+ITEM = "item"  # a numbered task or point: 13. / （三） / ① with no items below it
+SECTION = "section"  # a numbered heading's own text, above its items
+ARTICLE = "article"  # 第五条 of a regulation
+PARAGRAPH = "paragraph"  # unnumbered text before the outline (a preamble)
+ATTACHMENT = "attachment"  # an attachment read as a whole (a list, a form)
+TABLE_ROW = "table_row"  # one row of a task table (序号 | 任务 | 牵头单位 | 责任单位 | 完成时限)
+KINDS = (ITEM, SECTION, ARTICLE, PARAGRAPH, ATTACHMENT, TABLE_ROW)
+
 
 @dataclass(frozen=True)
 class Clause:
-    """One answerable piece of a notice: a numbered task item, a section, an attachment."""
+    """One answerable piece of a notice: a numbered task item, a section, an article, an attachment."""
 
     doc_no: str
     path: tuple[str, ...]  # outline markers, e.g. ("二、", "（四）", "13.")
@@ -23,6 +32,14 @@ class Clause:
     responsible_units: tuple[str, ...] = ()
     section: str = ""  # the heading of the section the clause sits in
     position: int = 0  # order within its notice, from 0
+    kind: str = ITEM
+    number: str = ""  # as printed: 「13」, 「（三）」, 「第五条」, a table row's 序号; "" when unnumbered
+    deadline: str = ""  # 完成时限 when the notice gives one, as written
+
+    @property
+    def numbered(self) -> bool:
+        """Part of the notice's outline (an item, section, article or row), not a preamble or an attachment."""
+        return self.kind not in (PARAGRAPH, ATTACHMENT)
 
     @property
     def path_text(self) -> str:

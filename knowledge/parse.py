@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from knowledge.brackets import strip_unbalanced_ends
 from knowledge.docref import DOC_NO, DOC_NO_LINE
-from knowledge.model import Clause, Notice
+from knowledge.model import ARTICLE, ATTACHMENT, ITEM, PARAGRAPH, SECTION, Clause, Notice
 from knowledge.pdftext import DATE_LINE, TITLE_LINE, join_wrapped, paragraphs
 from knowledge.tables import table_rows
 from knowledge.units import find_annotation
@@ -39,6 +39,7 @@ LEVEL_PATTERNS = [
     (3, re.compile(r"^(?P<m>\d{1,2})\s*[.．、](?!\d)\s*"), "{}."),
     (4, re.compile(r"^[（(](?P<m>\d{1,2})[）)]\s*"), "（{}）"),
 ]
+ARTICLE_MARKER = re.compile(rf"^第[{CN_NUMBER}]+条$")
 ATTACHMENT_HEAD = re.compile(r"^附件\s*\d*$")
 ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]\s*(?P<names>.+)$")
 HEADING_MAX = 40  # a first sentence longer than this is text, not a heading
@@ -230,7 +231,7 @@ def attachment_clauses(notice: Notice, attachments, offset: int) -> list[Clause]
     for name, paras in attachments:
         rows = table_rows(paras)
         if rows:
-            clauses.append(Clause(notice.doc_no, ("附件",), name, "\n".join(rows), section="附件"))
+            clauses.append(Clause(notice.doc_no, ("附件",), name, "\n".join(rows), section="附件", kind=ATTACHMENT))
     return clauses
 
 
@@ -267,7 +268,8 @@ def build_tree(paras: list[str]) -> tuple[list[str], list[Node]]:
 def outline_clauses(notice: Notice, paras: list[str]) -> list[Clause]:
     preamble, roots = build_tree(paras)
     state = {"first_is_lead": False}
-    clauses = [make_clause(notice, (f"第{i}段",), notice.short_title, p, "", state) for i, p in enumerate(preamble, 1)]
+    clauses = [make_clause(notice, (f"第{i}段",), notice.short_title, p, "", state, PARAGRAPH)
+               for i, p in enumerate(preamble, 1)]
     for root in roots:
         clauses += node_clauses(notice, root, (), "", state)
     return clauses
@@ -277,14 +279,18 @@ def node_clauses(notice: Notice, node: Node, path: tuple, section: str, state: d
     path = path + (node.marker,)
     heading, body = split_heading(node.first)
     own_text = "\n".join([body] + node.lines[1:]).strip()
+    kind = ARTICLE if ARTICLE_MARKER.match(node.marker) else ITEM
+    number = node.marker.rstrip("、.")
     if node.children and is_enumeration(own_text, node.children):
         items = [f"{c.marker}{flatten(c)}" for c in node.children]
-        return [make_clause(notice, path, heading or section, "\n".join([own_text] + items), section, state)]
+        text = "\n".join([own_text] + items)
+        return [make_clause(notice, path, heading or section, text, section, state, kind, number)]
     if not node.children:
-        return [make_clause(notice, path, heading or section, own_text, section, state)]
+        return [make_clause(notice, path, heading or section, own_text, section, state, kind, number)]
     clauses = []
     if len(own_text) >= 60:
-        clauses.append(make_clause(notice, path, heading or section, own_text, section, state))
+        kind = ARTICLE if kind == ARTICLE else SECTION
+        clauses.append(make_clause(notice, path, heading or section, own_text, section, state, kind, number))
     for child in node.children:
         clauses += node_clauses(notice, child, path, heading or section, state)
     return clauses
@@ -314,14 +320,17 @@ def flatten(node: Node) -> str:
     return "\n".join(node.lines + [f"{c.marker}{flatten(c)}" for c in node.children])
 
 
-def make_clause(notice: Notice, path, title: str, text: str, section: str, state: dict) -> Clause:
+def make_clause(
+    notice: Notice, path, title: str, text: str, section: str, state: dict, kind: str = ITEM, number: str = ""
+) -> Clause:
     lead, responsible = (), ()
     annotation = find_annotation(text, state["first_is_lead"])
     if annotation:
         lead, responsible = annotation.lead_units, annotation.responsible_units
         text = (text[: annotation.start] + text[annotation.end:]).strip()
         state["first_is_lead"] = state["first_is_lead"] or annotation.first_is_lead_below
-    return Clause(notice.doc_no, path, title.strip(), text.strip(), lead, responsible, section)
+    return Clause(notice.doc_no, path, title.strip(), text.strip(), lead, responsible, section, kind=kind,
+                  number=number)
 
 
 __all__ = ["parse_gazette", "DATE_LINE"]

@@ -20,6 +20,7 @@ from knowledge.model import Clause, Notice, ReloadReport
 from knowledge.parse import parse_gazette
 from knowledge.sources import knowledge_files, read_text
 
+SCHEMA = 2  # bumped when the tables change: a file of another schema is rebuilt, not misread
 Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
 
 
@@ -112,7 +113,10 @@ def notice_warnings(notice: Notice) -> list[str]:
 def write(path: Path, notices: list[Notice], directory: Path | None = None) -> None:
     db = sqlite_utils.Database(path)
     # Which directory the file was built from: a command run with another --knowledge rebuilds it.
-    db["meta"].insert({"key": "knowledge_dir", "value": str(Path(directory).resolve()) if directory else ""}, pk="key")
+    db["meta"].insert_all([
+        {"key": "knowledge_dir", "value": str(Path(directory).resolve()) if directory else ""},
+        {"key": "schema", "value": str(SCHEMA)},
+    ], pk="key")
     db["notices"].insert_all(
         (
             {
@@ -132,7 +136,7 @@ def write(path: Path, notices: list[Notice], directory: Path | None = None) -> N
                 "path": json.dumps(c.path, ensure_ascii=False), "title": c.title, "text": c.text,
                 "lead_units": json.dumps(c.lead_units, ensure_ascii=False),
                 "responsible_units": json.dumps(c.responsible_units, ensure_ascii=False),
-                "section": c.section,
+                "section": c.section, "kind": c.kind, "number": c.number, "deadline": c.deadline,
             }
             for n in notices for c in n.clauses
         ),
@@ -154,7 +158,8 @@ def read(db_path: Path) -> list[Notice]:
                     doc_no=row["doc_no"], path=tuple(json.loads(row["path"])), title=row["title"],
                     text=row["text"], lead_units=tuple(json.loads(row["lead_units"])),
                     responsible_units=tuple(json.loads(row["responsible_units"])),
-                    section=row["section"], position=row["position"],
+                    section=row["section"], position=row["position"], kind=row["kind"], number=row["number"],
+                    deadline=row["deadline"],
                 )
             )
         return [
@@ -170,14 +175,14 @@ def read(db_path: Path) -> list[Notice]:
 
 
 def built_from(db_path: Path) -> str:
-    """The knowledge directory a knowledge base file was built from ("" when unknown)."""
+    """The knowledge directory a knowledge base file was built from ("" when unknown or of an older schema)."""
     try:
         db = sqlite_utils.Database(db_path)
         try:
             if "meta" not in db.table_names():
                 return ""
-            rows = list(db.query("select value from meta where key = 'knowledge_dir'"))
-            return rows[0]["value"] if rows else ""
+            meta = {row["key"]: row["value"] for row in db.query("select key, value from meta")}
+            return meta.get("knowledge_dir", "") if meta.get("schema") == str(SCHEMA) else ""
         finally:
             db.close()
     except Exception:  # an unreadable file is rebuilt like a missing one
