@@ -38,7 +38,7 @@ def run(settings, open_kb) -> None:
     if not (settings.get("TELEGRAM_BOT_TOKEN") or settings.get("WECHAT_TOKEN")):
         from handlers.console import run_console
 
-        run_console(kb)
+        run_console(assistant)
         return
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB warns on every 429 otherwise
     asyncio.run(serve(settings, assistant))

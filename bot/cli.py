@@ -93,7 +93,7 @@ def ask(obj, question, as_json, explain):
         else:
             click.echo(render_console(result))
             if explain:
-                click.echo(render_explain(result, kb.index))
+                click.echo(render_explain(result))
             if question is None:
                 click.echo("")
 
@@ -200,7 +200,7 @@ def export(obj, as_json):
     """
     from handlers.render import clause_record
 
-    for notice in obj.kb.index.notices:
+    for notice in obj.kb.notices:
         for clause in notice.clauses:
             click.echo(json.dumps(clause_record(clause, notice), ensure_ascii=False))
 

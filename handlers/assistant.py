@@ -1,7 +1,7 @@
-"""What every channel does with a message, whatever the platform: limit, answer, log, reload.
+"""What every channel does with a message, whatever the platform: limit, answer, page, log, reload.
 
 Channels (telegram.py, wechat.py, console.py) translate platform messages into these calls and
-render the results; they never touch the knowledge base or the log directly.
+render the `Turn` they get back; they never touch the knowledge base, the log or the per-user state.
 """
 
 from __future__ import annotations
@@ -11,12 +11,17 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
+from handlers import texts
+from handlers.conversation import Conversation, Conversations, MemoryConversations, View, compact, paging_command
+from knowledge.answer import RESULTS
 from knowledge.base import KnowledgeBase
-from knowledge.model import Answer, ReloadReport
+from knowledge.model import Answer, Notice, ReloadReport
 from knowledge.querylog import QueryLog, Stats
 
 WINDOW_SECONDS = 60.0
 FORGET_AFTER_USERS = 10_000  # users tracked before idle ones are forgotten
+HUMAN = ("人工", "热线", "客服")
+MAX_QUESTION = 500  # characters of a message handed to the knowledge base
 
 
 class RateLimiter:
@@ -46,7 +51,6 @@ class RateLimiter:
         self._warned.add(user)
         return "warn"
 
-
     def _forget_idle(self, now: float) -> None:
         """Drop users with nothing in the window, so memory does not grow with every user ever seen."""
         for user in [u for u, times in self._seen.items() if not times or now - times[-1] >= self.window]:
@@ -54,31 +58,140 @@ class RateLimiter:
             self._warned.discard(user)
 
 
-@dataclass
-class Asked:
-    answer: Answer
-    log_id: int
+@dataclass(frozen=True)
+class Turn:
+    """What to send for one message: an answer shown at a position, or a fixed text.
+
+    `view` names the shown answer, so a button under it (Telegram) acts on that answer and no other.
+    """
+
+    answer: Answer | None = None
+    position: int = 0
+    full: bool = False
+    view: int = 0
+    log_id: int = 0
+    text: str = ""  # a fixed reply (texts.*) or the next part of a long one, sent as it is
 
 
 class Assistant:
-    """The knowledge base, the query log and the rate limiter behind every channel."""
+    """The knowledge base, the query log, the rate limiter and the conversations behind every channel."""
 
-    def __init__(self, kb: KnowledgeBase, log: QueryLog | None = None, rate_limit: int = 20):
+    def __init__(self, kb: KnowledgeBase, log: QueryLog | None = None, rate_limit: int = 20,
+                 conversations: Conversations | None = None):
         self.kb = kb
         self.log = log
         self.limiter = RateLimiter(rate_limit)
+        self.conversations = conversations or MemoryConversations()
         self._reload_lock = asyncio.Lock()
 
     def allow(self, channel: str, user_id) -> str:
         return self.limiter.check(f"{channel}:{user_id}")
 
-    def ask(self, channel: str, user_id, question: str) -> Asked:
-        """Answer and log one question (the log keeps only a hash of the user id)."""
+    # --- a message in a conversation ------------------------------------------------------------
+
+    def reply(self, channel: str, user_id, text: str) -> Turn:
+        """The turn for one typed message: a paging command acts on the last answer, else a question."""
+        command = paging_command(text)
+        if command:
+            return self.page(channel, user_id, command)
+        words = compact(text)
+        if not words:
+            return Turn(text=texts.EMPTY_QUESTION)
+        if len(words) <= 6 and any(w in words for w in HUMAN):
+            return Turn(text=texts.HUMAN)
+        question = text.strip()[:MAX_QUESTION]
+        answer, log_id = self.ask(channel, user_id, question)
+        return self.show(channel, user_id, View(answer, log_id=log_id))
+
+    def page(self, channel: str, user_id, command: str, view_id: int | None = None) -> Turn:
+        """更多 (the next part), 全文 (the whole clause) or 下一条 (the next result) of an answer shown.
+
+        `view_id` picks an older answer (a button under it); typed commands act on the newest.
+        """
+        key = f"{channel}:{user_id}"
+        conversation = self.conversations.load(key)
+        if conversation is None:
+            return Turn(text=texts.EXPIRED if view_id else texts.EMPTY_QUESTION)
+        view = conversation.views.get(view_id) if view_id is not None else conversation.current[1]
+        if view is None:
+            return Turn(text=texts.EXPIRED)
+        if command == "more":
+            self.conversations.save(key, conversation)  # keep it alive while it is being read
+            return Turn(text=view.rest.pop(0) if view.rest else texts.NO_MORE)
+        answer = view.answer
+        if not answer.shows_clause:
+            return Turn(text=texts.NO_MORE)
+        position = view.position
+        if command == "next":
+            position += 1
+            if position >= min(len(answer.hits), RESULTS):
+                return Turn(text=texts.NO_MORE)
+        next_view = View(answer, position, full=command == "full", log_id=view.log_id)
+        if view_id is not None:  # a button: the answer changes in place, under the same id
+            conversation.views[view_id] = next_view
+            self.conversations.save(key, conversation)
+            return self._turn(view_id, next_view)
+        return self.show(channel, user_id, next_view)
+
+    def show(self, channel: str, user_id, view: View) -> Turn:
+        """Remember an answer as the user's newest view and return the turn that shows it."""
+        key = f"{channel}:{user_id}"
+        conversation = self.conversations.load(key) or Conversation()
+        view_id = conversation.add(view)
+        conversation.updated = time.time()
+        self.conversations.save(key, conversation)
+        return self._turn(view_id, view)
+
+    def keep_rest(self, channel: str, user_id, view_id: int, rest: list[str]) -> None:
+        """What a channel could not fit in one message, for 更多."""
+        key = f"{channel}:{user_id}"
+        conversation = self.conversations.load(key)
+        if conversation is not None and view_id in conversation.views:
+            conversation.views[view_id].rest = list(rest)
+            self.conversations.save(key, conversation)
+
+    def act(self, channel: str, user_id, view_id: int, action: str) -> Turn:
+        """A button under an answer: full, next, doc (the notice's outline), up/down (feedback)."""
+        if action in ("full", "next"):
+            return self.page(channel, user_id, action, view_id)
+        conversation = self.conversations.load(f"{channel}:{user_id}")
+        view = conversation.views.get(view_id) if conversation else None
+        if view is None:
+            return Turn(text=texts.EXPIRED)
+        if action in ("up", "down"):
+            self.feedback(view.log_id, 1 if action == "up" else -1)
+            return Turn(text=texts.THANKS)
+        if action == "doc" and view.answer.hits:
+            notice = view.answer.hits[view.position].notice
+            return self.show(channel, user_id, View(self.kb.doc(notice.doc_no or notice.title)))
+        return Turn()
+
+    @staticmethod
+    def _turn(view_id: int, view: View) -> Turn:
+        return Turn(view.answer, view.position, view.full, view_id, view.log_id)
+
+    # --- questions, lookups, feedback -----------------------------------------------------------
+
+    def ask(self, channel: str, user_id, question: str) -> tuple[Answer, int]:
+        """Answer and log one question (the log keeps only a hash of the user id); (answer, log row id)."""
         started = time.perf_counter()
         answer = self.kb.ask(question)
         latency = (time.perf_counter() - started) * 1000
         log_id = self.log.record(channel, user_id, question, answer, latency) if self.log else 0
-        return Asked(answer, log_id)
+        return answer, log_id
+
+    def lookup(self, question: str) -> Answer:
+        """Staff lookups (/search): the same answer, not logged as a citizen's question."""
+        return self.kb.ask(question)
+
+    def unit(self, name: str) -> Answer:
+        return self.kb.unit(name)
+
+    def doc(self, reference: str) -> Answer:
+        return self.kb.doc(reference)
+
+    def notices(self) -> list[Notice]:
+        return self.kb.notices
 
     def feedback(self, log_id: int, value: int) -> None:
         if self.log and log_id:

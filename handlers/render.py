@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers import texts
+from knowledge import model
+from knowledge.answer import RESULTS
 from knowledge.errors import KnowledgeBaseError
 from knowledge.model import PARAGRAPH, Answer, Clause, Hit, Notice, ReloadReport
-from knowledge.normalize import normalize, strip_markup
 
 TELEGRAM_LIMIT = 4096  # characters per message
 WECHAT_LIMIT = 2048  # bytes of UTF-8 per passive reply
@@ -47,9 +48,10 @@ def clause_record(clause: Clause, notice: Notice) -> dict:
 def render_json(answer: Answer) -> str:
     hits = [
         {**clause_record(h.clause, h.notice), "score": h.score, "matched_terms": list(h.matched_terms)}
-        for h in answer.hits[:5]
+        for h in answer.hits[:RESULTS]
     ]
-    payload = {"query": answer.query, "answered": answer.answered, "kind": answer.kind, "hits": hits}
+    payload = {"query": answer.query, "answered": answer.answered, "kind": answer.kind, "reason": answer.reason,
+               "hits": hits}
     return json.dumps(payload, ensure_ascii=False)
 
 
@@ -107,11 +109,11 @@ def unit_lines(clause: Clause) -> list[str]:
 
 def unanswered_lines(answer: Answer) -> list[str]:
     """An unknown unit or notice for a lookup; for a question, what the notices do cover."""
-    if answer.kind == "units":
+    if answer.reason == model.NO_SUCH_UNIT:
         return [texts.UNKNOWN_UNIT.format(unit=(answer.unit or answer.query).strip()[:40])]
-    if answer.kind == "notice":
+    if answer.reason == model.NO_SUCH_NOTICE:
         return [texts.UNKNOWN_DOC.format(reference=answer.query.strip()[:40])]
-    if not normalize(strip_markup(answer.query)):
+    if answer.reason == model.EMPTY:
         return [texts.EMPTY_QUESTION]
     return not_covered_lines(answer)
 
@@ -165,9 +167,9 @@ def render_console(answer: Answer, position: int = 0, full: bool = False) -> str
     """Plain text, as the chat channels would say it."""
     if not answer.answered:
         return "\n".join(unanswered_lines(answer))
-    if answer.kind == "units":
+    if answer.kind == model.UNITS:
         return "\n".join(unit_listing(answer))
-    if not shows_clause(answer):  # a notice asked about as a whole
+    if not answer.shows_clause:  # a notice asked about as a whole
         return "\n".join(notice_outline(answer.notice))
     hit = answer.hits[position]
     heading, body, tail = clause_lines(answer, hit, full)
@@ -177,21 +179,21 @@ def render_console(answer: Answer, position: int = 0, full: bool = False) -> str
     return "\n".join(([f"【{heading}】"] if heading else []) + body + tail)
 
 
-def render_explain(answer: Answer, index) -> str:
+def render_explain(answer: Answer) -> str:
     """Tokens, expansions and per-field scores: the admins' hit test."""
-    query = answer.explain.get("query")
-    lines = [f"意图：{answer.kind}；已回答：{'是' if answer.answered else '否'}"]
-    if query is not None:
-        lines.append(f"规范化：{query.text}")
-        for c in query.concepts:
+    evidence = answer.evidence
+    lines = [f"意图：{answer.kind}；已回答：{'是' if answer.answered else '否'}（{answer.reason}）"]
+    if evidence is not None:
+        lines.append(f"规范化：{evidence.text}")
+        for c in evidence.concepts:
             terms = "、".join(f"{t}×{w:.2f}" for t, w in c.terms)
             lines.append(f"  概念「{c.surface}」→ {terms}（权重 {c.importance:.2f}{'' if c.evidence else '，泛词'}）")
-    for i, hit in enumerate(answer.hits[:5], 1):
+    for i, hit in enumerate(answer.hits[:RESULTS], 1):
         fields = "，".join(f"{name} {score}" for name, score in hit.field_scores if score)
         lines.append(f"{i}. {hit.score:.2f} {hit.notice.doc_no} {path_label(hit.clause)} {hit.clause.title}")
         lines.append(f"   命中：{'、'.join(hit.matched_terms)}；字段：{fields}")
-        if query is not None:
-            support = index.support(query, hit)
+        support = hit.support
+        if support is not None:
             lines.append(
                 f"   覆盖 {support.share:.0%}，证据 {support.evidence:.2f}，未知主题 {support.unknown_topic:.2f}"
             )
@@ -244,7 +246,7 @@ def render_stats(stats) -> str:
 
 def render_telegram(answer: Answer, position: int = 0, full: bool = False) -> list[Reply]:
     """One or more messages (split under 4096 characters); buttons ride on the last one."""
-    if not shows_clause(answer):
+    if not answer.shows_clause:
         return [Reply(text) for text in escaped_messages(render_console(answer))]
     hit = answer.hits[position]
     heading, body, tail = clause_lines(answer, hit, full)
@@ -268,18 +270,8 @@ def escaped_messages(text: str) -> list[str]:
     return html_messages([(line, escape) for line in text.split("\n")])
 
 
-def shows_clause(answer: Answer) -> bool:
-    """Whether the answer shows one ranked clause at a time, so 完整条款/全文 and 下一条 apply.
-
-    Not for a unit's list or a notice's outline (a notice question whose rest matched no clause).
-    """
-    if not answer.answered or not answer.hits or answer.kind == "units":
-        return False
-    return answer.kind == "clause" or answer.hits[0].score > 0
-
-
 def clause_buttons(answer: Answer, position: int, full: bool) -> tuple:
-    total = min(len(answer.hits), 5)
+    total = min(len(answer.hits), RESULTS)
     first = []
     if not full:
         first.append((texts.BUTTON_FULL, "full"))
@@ -341,8 +333,8 @@ def render_search_list(answer: Answer) -> str:
     """Staff lookups: the top results as a compact list (HTML)."""
     if not answer.hits:
         return escape(render_console(answer))
-    lines = [escape(texts.SEARCH_HEADER.format(question=answer.query.strip()[:40], count=len(answer.hits[:5])))]
-    for i, hit in enumerate(answer.hits[:5], 1):
+    lines = [escape(texts.SEARCH_HEADER.format(question=answer.query.strip()[:40], count=len(answer.hits[:RESULTS])))]
+    for i, hit in enumerate(answer.hits[:RESULTS], 1):
         units = "、".join(hit.clause.lead_units or hit.clause.responsible_units)
         title = escape(hit.clause.title or hit.clause.path_text)
         lines.append(f"{i}. <b>{title}</b> — {escape(source_line(hit, False))}")
@@ -361,7 +353,7 @@ def utf8_len(text: str) -> int:
 def render_wechat(answer: Answer, position: int = 0, full: bool = False) -> Reply:
     """A passive reply within 2048 bytes; what does not fit waits in `rest` for 「更多」."""
     text = render_console(answer, position, full)
-    if answer.answered and answer.kind == "clause" and not full:
+    if answer.shows_clause and not full:
         text += "\n" + texts.WECHAT_FOLLOW_UP
     return fit_wechat(text)
 

@@ -8,11 +8,11 @@ the Assistant answers, handlers/render.py decides how the answer looks.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import logging
 import re
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -53,27 +53,14 @@ from handlers.render import (
     render_telegram,
 )
 from knowledge.errors import KnowledgeBaseError
-from knowledge.model import Answer
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-KEPT_ANSWERS = 20  # answers per chat whose buttons still work; older ones answer EXPIRED
-MAX_HITS = 5  # 下一条 pages through at most this many results
 SEND_RETRIES = 2  # AIORateLimiter resends after Telegram's 429 retry_after, this many times
 BOOTSTRAP_RETRIES = 3  # deleteWebhook / setWebhook at start-up, against a network blip
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
-ANSWERS = "answers"  # chat_data key: {message_id: Shown}
-
-
-@dataclass
-class Shown:
-    """An answer on screen, keyed by the message that carries its buttons."""
-
-    answer: Answer
-    position: int
-    log_id: int
-
+BUTTON_DATA = re.compile(r"^(?P<action>[a-z]+):(?P<view>\d+)$")  # "next:17": an action on view 17
 
 # --- configuration --------------------------------------------------------------------------------
 
@@ -258,7 +245,7 @@ async def admit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start, /help: what the bot can answer, example questions and the notices it holds."""
     if await admit(update, context):
-        await say(update, render_help(assistant_of(context).kb.index.notices))
+        await say(update, render_help(assistant_of(context).notices()))
 
 
 async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -266,8 +253,13 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     question = question_text(update.effective_message, context.bot)
     if question is None or not await admit(update, context):
         return
-    asked = assistant_of(context).ask(CHANNEL, update.effective_user.id, question)
-    await send_answer(update.effective_message, context, asked.answer, asked.log_id, quote=True)
+    # Conversations are per chat: in a group, anyone may press the buttons under an answer.
+    turn = await asyncio.to_thread(assistant_of(context).reply, CHANNEL, update.effective_chat.id, question)
+    if turn.answer is None:
+        await say(update, turn.text)
+    else:
+        await deliver(update.effective_message, render_telegram(turn.answer, turn.position, turn.full), turn.view,
+                      quote=True)
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -283,18 +275,18 @@ async def on_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not question:
         await say(update, texts.USAGE_SEARCH)
         return
-    answer = assistant_of(context).kb.ask(question)
+    answer = await asyncio.to_thread(assistant_of(context).lookup, question)
     await update.effective_message.reply_text(render_search_list(answer))
 
 
 async def on_unit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/unit 单位: the clauses a unit leads or shares."""
-    await look_up(update, context, texts.USAGE_UNIT, lambda kb, name: kb.unit(name))
+    await look_up(update, context, texts.USAGE_UNIT, lambda assistant, name: assistant.unit(name))
 
 
 async def on_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/doc 文号: a notice's outline."""
-    await look_up(update, context, texts.USAGE_DOC, lambda kb, reference: kb.doc(reference))
+    await look_up(update, context, texts.USAGE_DOC, lambda assistant, reference: assistant.doc(reference))
 
 
 async def look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str, find) -> None:
@@ -305,8 +297,8 @@ async def look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
     if not argument:
         await say(update, usage)
         return
-    answer = find(assistant_of(context).kb, argument)
-    await send_answer(update.effective_message, context, answer, 0, quote=True)
+    answer = find(assistant_of(context), argument)
+    await deliver(update.effective_message, render_telegram(answer), 0, quote=True)
 
 
 async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -342,33 +334,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if not await admit(update, context):
         return
+    data = BUTTON_DATA.match(query.data or "")
     message = query.message
-    shown = None
-    if isinstance(message, Message) and context.chat_data is not None:
-        shown = context.chat_data.get(ANSWERS, {}).get(message.message_id)
-    if shown is None:  # the bot restarted, or the answer is older than the last KEPT_ANSWERS
+    if data is None or not isinstance(message, Message):  # a button from before an upgrade
         await query.answer(texts.EXPIRED)
         return
-    answer, action = shown.answer, query.data
-    if action in ("up", "down"):
-        assistant_of(context).feedback(shown.log_id, 1 if action == "up" else -1)
-        await query.answer(texts.THANKS)
-    elif action == "next":
-        if shown.position + 1 >= min(len(answer.hits), MAX_HITS):
-            await query.answer(texts.NO_MORE)
-            return
-        shown.position += 1
-        await query.answer()
-        await show(message, context, shown, render_telegram(answer, shown.position))
-    elif action == "full":
-        await query.answer()
-        await show(message, context, shown, render_telegram(answer, shown.position, full=True))
-    elif action == "doc":
-        notice = answer.hits[shown.position].notice
-        await query.answer()
-        await send_answer(message, context, assistant_of(context).kb.doc(notice.doc_no or notice.title), 0)
+    action = data["action"]
+    turn = assistant_of(context).act(CHANNEL, message.chat.id, int(data["view"]), action)
+    if turn.answer is None:
+        await query.answer(turn.text or None)
+        return
+    await query.answer()
+    replies = render_telegram(turn.answer, turn.position, turn.full)
+    if action == "doc":
+        await deliver(message, replies, turn.view, quote=False)
     else:
-        await query.answer()
+        await show(message, replies, turn.view)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -419,12 +400,12 @@ def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return update.effective_user.id in context.bot_data.get("admin_ids", ())
 
 
-def keyboard(buttons) -> InlineKeyboardMarkup | None:
-    """Reply.buttons → inline keyboard; the action ("full", "next"…) is the callback data."""
+def keyboard(buttons, view: int) -> InlineKeyboardMarkup | None:
+    """Reply.buttons → inline keyboard; the callback data names the action and the answer it acts on."""
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=action) for label, action in row] for row in buttons]
+        [[InlineKeyboardButton(label, callback_data=f"{action}:{view}") for label, action in row] for row in buttons]
     )
 
 
@@ -434,33 +415,23 @@ async def say(update: Update, text: str) -> None:
         await update.effective_message.reply_text(chunk)
 
 
-async def send_answer(anchor: Message, context, answer: Answer, log_id: int, quote: bool = False) -> None:
-    """Send an answer's messages; when they carry buttons, remember what the buttons act on."""
-    replies = render_telegram(answer)
-    sent = await deliver(anchor, replies, quote)
-    if replies[-1].buttons:
-        remember(context, sent.message_id, Shown(answer, 0, log_id))
-
-
-async def show(message: Message, context, shown: Shown, replies: list[Reply]) -> None:
+async def show(message: Message, replies: list[Reply], view: int) -> None:
     """A button's result: edit the answer in place when it fits one message, else send it anew."""
     if len(replies) == 1:
         try:
-            await message.edit_text(replies[0].text, reply_markup=keyboard(replies[0].buttons))
+            await message.edit_text(replies[0].text, reply_markup=keyboard(replies[0].buttons, view))
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():  # a double tap asks for what is shown
                 raise
         return
-    sent = await deliver(message, replies, quote=False)
-    if replies[-1].buttons:
-        remember(context, sent.message_id, Shown(shown.answer, shown.position, shown.log_id))
+    await deliver(message, replies, view, quote=False)
 
 
-async def deliver(anchor: Message, replies: list[Reply], quote: bool) -> Message:
+async def deliver(anchor: Message, replies: list[Reply], view: int, quote: bool) -> Message:
     """Send in order to the anchor's chat (and topic); in groups the first one quotes the question."""
     sent = None
     for i, reply in enumerate(replies):
-        markup = keyboard(reply.buttons)
+        markup = keyboard(reply.buttons, view)
         do_quote = None if quote and i == 0 else False  # None: PTB quotes in groups, not in private
         try:
             sent = await anchor.reply_text(reply.text, reply_markup=markup, do_quote=do_quote)
@@ -480,12 +451,3 @@ def plain_text(markup: str) -> str:
     text = re.sub(r"^[^<>]*>", "", text)  # escaped text has no bare ">", so this is a tag's tail
     text = re.sub(r"<[^<>]*$", "", text)
     return html.unescape(text)
-
-
-def remember(context, message_id: int, shown: Shown) -> None:
-    if context.chat_data is None:
-        return
-    answers = context.chat_data.setdefault(ANSWERS, {})
-    answers[message_id] = shown
-    while len(answers) > KEPT_ANSWERS:
-        del answers[next(iter(answers))]

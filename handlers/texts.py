@@ -50,6 +50,7 @@ BUTTON_UP = "👍 有用"
 BUTTON_DOWN = "👎 没用"
 BUTTON_DOC = "本文件其他条款"
 WECHAT_FOLLOW_UP = "回复“全文”看完整条款，回复“下一条”看其他结果。"
+CONSOLE_FOLLOW_UP = "（输入“全文”看完整条款，输入“下一条”看其他结果）"
 THANKS = "谢谢您的反馈！"
 SEARCH_HEADER = "「{question}」的前 {count} 条结果："
 

@@ -2,7 +2,7 @@
 
 WeChat POSTs each message and waits 5 seconds for one passive reply of at most 2048 bytes; with no
 reply it sends the same MsgId again, up to 3 times. So each message is answered once, under a
-deadline, and what does not fit waits per user for 「更多」.
+deadline; what does not fit waits in the user's conversation (handlers/conversation.py) for 「更多」.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import unicodedata
 from collections import OrderedDict
-from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as DET
 from aiohttp import web
@@ -25,24 +23,17 @@ from wechatpy.utils import check_signature
 
 from handlers import texts
 from handlers.assistant import Assistant
-from handlers.render import WECHAT_LIMIT, fit_wechat, render_wechat, shows_clause, utf8_len
-from knowledge.model import Answer
+from handlers.render import WECHAT_LIMIT, fit_wechat, render_wechat, utf8_len
 
 log = logging.getLogger(__name__)
 
 PATH = "/wechat"
 MAX_BODY = 64 * 1024  # a WeChat message is a few KB at most; anything bigger is refused with 413
 DEADLINE = 4.5  # seconds to reply in; WeChat gives up at 5 and retries
-MAX_QUESTION = 500  # characters of a message handed to the knowledge base
 SEEN_TTL, SEEN_MAX = 300.0, 10_000  # MsgIds remembered; WeChat's retries come within ~15 s
-STATE_TTL, STATE_MAX = 1800.0, 10_000  # users whose 「更多」/「全文」/「下一条」 state is kept
-BROWSE_MAX = 5  # 「下一条」 walks this many hits, as Telegram's 下一条 button does
 SUCCESS = "success"  # WeChat's "no reply": nothing is shown and nothing is retried
 
-MORE = {"更多", "继续", "more"}
-FULL = {"全文", "完整", "完整条款"}
-NEXT = {"下一条", "下一个", "下条", "next"}
-HUMAN = ("人工", "热线", "客服")
+CHANNEL = "wechat"
 
 
 class TtlCache:
@@ -65,15 +56,6 @@ class TtlCache:
         # Oldest first: drop the expired, then whatever exceeds the bound.
         while self._items and (len(self._items) > self.maxsize or next(iter(self._items.values()))[0] < now):
             self._items.popitem(last=False)
-
-
-@dataclass
-class Conversation:
-    """A user's last answer, the hit shown, and the chunks 「更多」 has yet to send."""
-
-    answer: Answer
-    position: int = 0
-    rest: list[str] = field(default_factory=list)
 
 
 class QuietAccessLogger(AbstractAccessLogger):
@@ -109,12 +91,6 @@ def message_key(msg) -> tuple:
     return (msg.source, msg.id)
 
 
-def compact(text: str) -> str:
-    """「更多。」, 「 更 多 」 and 「更多！」 are all 「更多」."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PZSC")
-
-
 def cdata_safe(text: str) -> str:
     # wechatpy puts text in CDATA as is; a "]]>" typed by a user would end it and inject XML.
     return str(text).replace("]]>", "]]]]><![CDATA[>")
@@ -131,7 +107,6 @@ class WeChatEndpoint:
         self.assistant = assistant
         self.deadline = deadline
         self.seen = TtlCache(SEEN_TTL, SEEN_MAX)  # message key → task computing its reply text
-        self.users = TtlCache(STATE_TTL, STATE_MAX)  # openid → Conversation
 
     def signed(self, query) -> bool:
         try:
@@ -215,7 +190,7 @@ class WeChatEndpoint:
         try:
             if msg.type == "event":
                 return texts.WELCOME if str(getattr(msg, "event", "")).startswith("subscribe") else None
-            verdict = self.assistant.allow("wechat", msg.source)
+            verdict = self.assistant.allow(CHANNEL, msg.source)
             if verdict != "ok":
                 return texts.SLOW_DOWN if verdict == "warn" else None
             if msg.type == "text":
@@ -228,45 +203,14 @@ class WeChatEndpoint:
             return texts.ERROR
 
     async def answer_text(self, user: str, text: str) -> str:
-        words = compact(text)
-        if not words:
-            return texts.EMPTY_QUESTION
-        if words in MORE:
-            return self.more(user)
-        if words in FULL or words in NEXT:
-            return self.browse(user, full=words in FULL)
-        if len(words) <= 6 and any(w in words for w in HUMAN):
-            return texts.HUMAN
-        asked = await asyncio.to_thread(self.assistant.ask, "wechat", user, text.strip()[:MAX_QUESTION])
-        return self.show(user, asked.answer, 0, full=False)
-
-    def show(self, user: str, answer: Answer, position: int, full: bool) -> str:
-        reply = render_wechat(answer, position, full)
-        self.users.set(user, Conversation(answer, position, list(reply.rest)))
+        """A typed message: a question, or 更多/全文/下一条 acting on the user's last answer."""
+        turn = await asyncio.to_thread(self.assistant.reply, CHANNEL, user, text)
+        if turn.answer is None:
+            return turn.text
+        reply = render_wechat(turn.answer, turn.position, turn.full)
+        if reply.rest:
+            self.assistant.keep_rest(CHANNEL, user, turn.view, list(reply.rest))
         return reply.text
-
-    def more(self, user: str) -> str:
-        conversation = self.users.get(user)
-        if conversation is None:
-            return texts.EMPTY_QUESTION
-        if not conversation.rest:
-            return texts.NO_MORE
-        self.users.set(user, conversation)  # keep it alive while it is being read
-        return conversation.rest.pop(0)
-
-    def browse(self, user: str, full: bool) -> str:
-        """「全文」: the whole current clause; 「下一条」: the next hit."""
-        conversation = self.users.get(user)
-        if conversation is None:
-            return texts.EMPTY_QUESTION
-        answer, position = conversation.answer, conversation.position
-        if not shows_clause(answer):
-            return texts.NO_MORE
-        if not full:
-            position += 1
-            if position >= min(len(answer.hits), BROWSE_MAX):
-                return texts.NO_MORE
-        return self.show(user, answer, position, full)
 
 
 WECHAT = web.AppKey("wechat", WeChatEndpoint)

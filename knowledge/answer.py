@@ -2,8 +2,8 @@
 
 A wrong clause given with confidence is the worst answer, so a clause is given only when specific
 words of the question (not 服务/工作/提升) are what that clause is about, and the question names no
-public-service topic the notices lack (公积金). Otherwise the answer says so, with the candidates
-kept for staff and for `--explain`.
+public-service topic the notices lack (公积金). Otherwise the answer says so and why (`reason`),
+with the candidates kept for staff and for `--explain`.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from knowledge.docref import QUESTION_REFS, doc_number, reference_number
-from knowledge.model import Answer, Hit, Notice
+from knowledge import model
+from knowledge.docref import QUESTION_REFS, reference_number
+from knowledge.model import Answer, Evidence, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
-from knowledge.search import Index
+from knowledge.search import Index, Query
 
 MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
@@ -30,30 +31,31 @@ UNIT_DUTIES = re.compile(
     r"(?:负责|管|牵头|承担|参与)(?:了)?(?:哪些|什么|啥)|(?:有|干)(?:哪些|什么|啥)(?:事|工作|任务)|职责|任务有哪些"
 )
 TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
-TOPIC_COUNT = 10
+RESULTS = 5  # candidates an answer carries: the answer and what 下一条 pages through
 
 
-def answer(question: str, index: Index, limit: int = 5) -> Answer:
+def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
     """The channel-neutral answer to one question."""
     raw = strip_markup(question or "")
     text = normalize(raw)
     if not text:
-        return not_covered(question, index)
+        return not_covered(question, index, reason=model.EMPTY)
     notice, rest = referenced_notice(raw, text, index)
     if notice is not None:
         return notice_answer(question, notice, index, limit, rest)
-    unit = asked_unit(text, index)
+    unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
     query, hits = index.search(raw, limit)
-    if not hits or not confident(index, query, hits[0]):
+    hits = index.with_support(query, hits)
+    if not hits or not confident(index, hits[0]):
         return not_covered(question, index, hits, query)
-    return Answer(question, True, "clause", tuple(hits), asks_who=bool(WHO.search(text)),
-                  explain={"query": query})
+    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=bool(WHO.search(text)),
+                  evidence=evidence(query))
 
 
-def confident(index: Index, query, hit: Hit) -> bool:
-    support = index.support(query, hit)
+def confident(index: Index, hit: Hit) -> bool:
+    support = hit.support
     return (
         support.share >= MIN_COVERAGE
         and support.evidence >= MIN_EVIDENCE * index.max_idf
@@ -61,8 +63,16 @@ def confident(index: Index, query, hit: Hit) -> bool:
     )
 
 
-def not_covered(question: str, index: Index, hits=(), query=None) -> Answer:
-    return Answer(question, False, "none", tuple(hits), topics=topics(index), explain={"query": query})
+def evidence(query: Query | None) -> Evidence | None:
+    return Evidence(query.text, query.concepts) if query is not None else None
+
+
+def not_covered(question: str, index: Index, hits=(), query: Query | None = None, reason: str = "") -> Answer:
+    if not reason:
+        unknown_topic = bool(hits) and hits[0].support.unknown_topic > hits[0].support.evidence
+        reason = model.UNKNOWN_TOPIC if unknown_topic else model.NO_MATCH
+    return Answer(question, False, model.NONE, tuple(hits), reason=reason, topics=index.catalog.topics,
+                  evidence=evidence(query))
 
 
 # --- notices: 「58号文」, 「黄政办发〔2022〕60号」, a notice's title ------------------------------
@@ -74,140 +84,53 @@ def referenced_notice(raw: str, text: str, index: Index) -> tuple[Notice | None,
     for pattern in QUESTION_REFS:
         m = pattern.search(nfkc)
         if m:
-            notice = notice_numbered(index, m)
-            if notice is not None:
-                return notice, nfkc[: m.start()] + " " + nfkc[m.end():]
-    notice, shared = notice_by_title(text, index)
-    return notice, text.replace(shared, " ") if notice else text
-
-
-def notice_numbered(index: Index, m: re.Match) -> Notice | None:
-    """The notice with that number, and year and issuer prefix when the question gives them.
-
-    黄政发〔2023〕8号 and 黄政办发〔2023〕8号 are different notices, so a prefix that is a 文号's
-    (ending in 发, 函, 字) must match; other words before the number (请问, 关于) are ignored.
-    """
-    asked = reference_number(m)
-    keys = [(doc_number(n.doc_no), n) for n in index.notices]
-    numbered = [(k, n) for k, n in keys if k.number == asked.number and (not asked.year or k.year == asked.year)]
-    for key, notice in numbered:
-        if asked.prefix and key.prefix and asked.prefix.endswith(key.prefix):
-            return notice
-    if asked.prefix.endswith(("发", "函", "字")):
-        return None
-    return numbered[0][1] if numbered else None
-
-
-def notice_by_title(text: str, index: Index) -> tuple[Notice | None, str]:
-    """A question that names a notice by (most of) its title, and the part of the title it used."""
-    best, shared = None, ""
-    pieces_by_notice, six = _title_cache(index)
-    if not any(text[i : i + 6] in six for i in range(len(text) - 5)):
-        return None, ""  # no six characters in a row from any title: the common case, decided fast
-    for notice, pieces in pieces_by_notice:
-        piece = longest_shared(text, pieces)
-        if len(piece) > len(shared):
-            best, shared = notice, piece
-    if len(shared) >= TITLE_MATCH_MIN or (len(shared) >= 6 and DOC_WORDS.search(text)):
-        return best, shared
-    return None, ""
-
-
-def _title_cache(index: Index) -> tuple[list, frozenset[str]]:
-    """Every stretch of 6 or more characters of each notice's titles, and the 6-character ones of all
-    titles together; computed once per index."""
-    cached = index.cache.get("titles")
-    if cached is None:
-        pieces_by_notice = []
-        for notice in index.notices:
-            pieces = set()
-            for title in {normalize(notice.short_title), normalize(notice.title)}:
-                pieces |= {title[i:j] for i in range(len(title)) for j in range(i + 6, len(title) + 1)}
-            pieces_by_notice.append((notice, frozenset(pieces)))
-        six = frozenset(p for _, pieces in pieces_by_notice for p in pieces if len(p) == 6)
-        cached = index.cache["titles"] = (pieces_by_notice, six)  # one assignment: threads see all or none
-    return cached
-
-
-def longest_shared(text: str, pieces: frozenset[str]) -> str:
-    best = ""
-    for i in range(len(text)):
-        j = i + max(len(best) + 1, 6)
-        while j <= len(text) and text[i:j] in pieces:
-            best = text[i:j]
-            j += 1
-    return best
+            found = index.catalog.numbered(reference_number(m))
+            if found:
+                return found[0], nfkc[: m.start()] + " " + nfkc[m.end():]
+    notice, shared = index.catalog.by_title(text)
+    if notice is not None and (len(shared) >= TITLE_MATCH_MIN or DOC_WORDS.search(text)):
+        return notice, text.replace(shared, " ")
+    return None, text
 
 
 def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest: str = "") -> Answer:
-    """A notice's outline, or its clause that the rest of the question asks about."""
-    hits: list[Hit] = []
+    """The named notice's clause that the rest of the question asks about, else its outline."""
     rest = DOC_WORDS.sub(" ", rest)
-    if index.tokenizer.content_words(normalize(rest)):
-        members = {i for i, (_, n) in enumerate(index.entries) if n is notice}
-        query, hits = index.search(rest, limit, within=members)
-        if hits and index.support(query, hits[0]).evidence < IN_NOTICE_EVIDENCE * index.max_idf:
-            hits = []  # 「…是哪份文件印发的」 asks about the notice, not one of its clauses
-    if not hits:  # 「58号文讲了什么」: the outline, clauses in order
-        hits = [Hit(c, notice, 0.0) for c in notice.clauses[:limit]]
-    return Answer(question, True, "notice", tuple(hits), notice=notice)
+    if index.has_content(rest):
+        query, hits = index.search(rest, limit, within=index.members(notice))
+        hits = index.with_support(query, hits)
+        # 「…是哪份文件印发的」 asks about the notice, not one of its clauses.
+        if hits and hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf:
+            return Answer(question, True, model.CLAUSE, tuple(hits), notice=notice, evidence=evidence(query))
+    # 「58号文讲了什么」: the outline, clauses in order.
+    return Answer(question, True, model.NOTICE, tuple(Hit(c, notice, 0.0) for c in notice.clauses[:limit]),
+                  notice=notice)
+
+
+def doc_answer(reference: str, index: Index) -> Answer:
+    """A notice's whole outline by 文号 (full, 「58号」 or 「58」) or title."""
+    text = reference.strip()
+    if text.isdigit():
+        text += "号"
+    notice, _ = referenced_notice(text, normalize(text), index)
+    if notice is None:
+        return Answer(reference, False, model.NOTICE, reason=model.NO_SUCH_NOTICE, notices=tuple(index.notices))
+    return Answer(reference, True, model.NOTICE, tuple(Hit(c, notice, 0.0) for c in notice.clauses), notice=notice)
 
 
 # --- units: 「市人社局负责哪些事」 ----------------------------------------------------------------
-
-
-def unit_names(index: Index) -> dict[str, str]:
-    """Every way a unit is written → its name as printed (「人社局」 → 市人社局)."""
-    names: dict[str, str] = {}
-    for clause, _ in index.entries:
-        for unit in clause.units:
-            names.setdefault(normalize(unit), unit)
-            short = re.sub("^[市省区县]", "", unit)
-            if len(short) >= 3:
-                names.setdefault(normalize(short), unit)
-    return names
-
-
-def asked_unit(text: str, index: Index) -> str:
-    if not UNIT_DUTIES.search(text):
-        return ""
-    names = unit_names(index)
-    found = [alias for alias in names if alias and alias in text]
-    return names[max(found, key=len)] if found else ""
 
 
 def unit_answer(question: str, unit: str, index: Index) -> Answer:
     """Clauses the unit leads first, then those it shares, in notice order."""
     lead = [Hit(c, n, 2.0) for c, n in index.entries if unit in c.lead_units]
     shared = [Hit(c, n, 1.0) for c, n in index.entries if unit in c.responsible_units and unit not in c.lead_units]
-    return Answer(question, True, "units", tuple(lead + shared), unit=unit)
+    return Answer(question, True, model.UNITS, tuple(lead + shared), unit=unit)
 
 
-# --- what the knowledge base covers --------------------------------------------------------------
-
-
-def topics(index: Index) -> tuple[str, ...]:
-    """What the bot can answer, in a few words for the 「not covered」 reply; computed once per index."""
-    if "topics" not in index.cache:
-        index.cache["topics"] = _topics(index)
-    return index.cache["topics"]
-
-
-def _topics(index: Index) -> tuple[str, ...]:
-    """Domain terms of task clauses' headings, spread over the whole knowledge base."""
-    words: list[str] = []
-    for clause, _ in index.entries:
-        word = topic_word(clause.title, index) if clause.units else ""
-        if word and word not in words:
-            words.append(word)
-    if len(words) <= TOPIC_COUNT:
-        return tuple(words)
-    step = len(words) / TOPIC_COUNT
-    return tuple(words[int(i * step)] for i in range(TOPIC_COUNT))
-
-
-def topic_word(title: str, index: Index) -> str:
-    """The heading's longest domain term (失业保险金 in 优化失业保险金发放领取程序), if it has one."""
-    tokenizer = index.tokenizer
-    words = [w for w in tokenizer.content_words(title) if len(w) >= 2 and w not in index.lexicon.generic]
-    return max((w for w in words if w in tokenizer.key_terms or w in tokenizer.topics), key=len, default="")
+def named_unit_answer(name: str, index: Index) -> Answer:
+    """A unit's clauses by its full or short name (人社局)."""
+    unit = index.catalog.unit(name)
+    if not unit:
+        return Answer(name, False, model.UNITS, unit=name, reason=model.NO_SUCH_UNIT)
+    return unit_answer(name, unit, index)

@@ -12,14 +12,31 @@ from dataclasses import replace
 from pathlib import Path
 
 from knowledge import store
-from knowledge.answer import answer, notice_answer, referenced_notice, unit_answer, unit_names
-from knowledge.lexicon import load_lexicon
+from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
+from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Answer, ReloadReport
-from knowledge.normalize import normalize
 from knowledge.search import Index
 from knowledge.store import Progress
+from knowledge.thesaurus import synonym_sets
+from knowledge.tokens import dictionary_tags
 
 BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
+
+
+def load_index(db_path: Path, lexicon: Lexicon) -> Index:
+    """The Index of a knowledge base file: the one way an Index is made, at start-up and after a reload,
+    so what was written is what is read back."""
+    return Index(store.read(db_path), lexicon)
+
+
+_warmed = threading.Event()
+
+
+def warm_up() -> None:
+    """Load jieba's tags and 词林 in the background once per process, before the first question needs them."""
+    if not _warmed.is_set():
+        _warmed.set()
+        threading.Thread(target=lambda: (dictionary_tags(), synonym_sets()), daemon=True).start()
 
 
 class KnowledgeBase:
@@ -35,38 +52,31 @@ class KnowledgeBase:
             # Missing, unreadable, or built from another directory: build it from this one.
             self.last_report = store.build(self.knowledge_dir, self.db_path)
         self._db_seen = self.db_signature()
-        self.index = Index(store.read(self.db_path), load_lexicon(lexicon_dir))
+        self.index = load_index(self.db_path, load_lexicon(lexicon_dir))
+        warm_up()
 
-    def ask(self, question: str, limit: int = 5) -> Answer:
+    def ask(self, question: str, limit: int = RESULTS) -> Answer:
         return answer(question, self.index, limit)
 
     def unit(self, name: str) -> Answer:
         """Clauses a unit leads or shares; `name` may be short (人社局)."""
-        index = self.index
-        names = unit_names(index)
-        key = normalize(name)
-        # A part of a name (人社) finds the unit; one character (市, 局) is too little to go on.
-        unit = names.get(key) or next((u for alias, u in names.items() if len(key) >= 2 and key in alias), "")
-        if not unit:
-            return Answer(name, False, "units", unit=name)
-        return unit_answer(name, unit, index)
+        return named_unit_answer(name, self.index)
 
     def doc(self, reference: str) -> Answer:
-        """A notice's outline by 文号 (full or 「58号」) or title."""
-        index = self.index
-        notice, _ = referenced_notice(reference, normalize(reference), index)
-        if notice is None:
-            return Answer(reference, False, "notice")
-        return notice_answer(reference, notice, index, limit=len(notice.clauses))
+        """A notice's outline by 文号 (full, 「58号」 or 「58」) or title."""
+        return doc_answer(reference, self.index)
+
+    @property
+    def notices(self):
+        return self.index.notices
 
     def reload(self, progress: Progress | None = None) -> ReloadReport:
         """Rebuild from the knowledge and lexicon directories, then swap; all or nothing."""
         with self._reload_lock:
             started = time.perf_counter()
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
-            notices = store.load_notices(self.knowledge_dir, progress)
-            index = Index(store.unique(notices)[0], lexicon)
-            report = store.build(self.knowledge_dir, self.db_path, progress=None, notices=notices)
+            report = store.build(self.knowledge_dir, self.db_path, progress)
+            index = load_index(self.db_path, lexicon)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
             self.last_report = replace(report, seconds=time.perf_counter() - started)
@@ -91,8 +101,7 @@ class KnowledgeBase:
             self._db_seen = seen
             if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
                 return False  # rebuilt from another directory (a test run): keep serving ours
-            index = Index(store.read(self.db_path), load_lexicon(self.lexicon_dir))
-            self.index = index
+            self.index = load_index(self.db_path, load_lexicon(self.lexicon_dir))
             return True
 
     def sources_signature(self) -> tuple:

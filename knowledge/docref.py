@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from knowledge.model import DocNumber
 
 OPEN = "〔[［(（【"
 CLOSE = "〕]］)）】"
@@ -27,15 +28,6 @@ DOC_NO_REF = re.compile(
 SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
 BARE_DOC_REF = re.compile(r"^\s*(?P<num>\d{1,4})\s*号\s*$")  # 「58号」 alone
 QUESTION_REFS = (DOC_NO_REF, SHORT_DOC_REF, BARE_DOC_REF)
-
-
-@dataclass(frozen=True)
-class DocNumber:
-    """A 文号 taken apart: (issuer prefix, year, number); empty parts when not given."""
-
-    prefix: str
-    year: str
-    number: str
 
 
 def doc_number(doc_no: str) -> DocNumber:

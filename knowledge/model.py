@@ -51,6 +51,15 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class DocNumber:
+    """A 文号 taken apart: (issuer prefix, year, number); empty parts when not given."""
+
+    prefix: str
+    year: str
+    number: str
+
+
+@dataclass(frozen=True)
 class Notice:
     """One document with one 文号: a covering notice and the plan it issues belong together."""
 
@@ -77,6 +86,31 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Concept:
+    """One thing a question asks about, and the terms that would show a clause covers it."""
+
+    surface: str  # as typed: 失业金
+    terms: tuple[tuple[str, float], ...]  # (term, weight): 失业保险金 0.9, 失业金 1.0
+    importance: float  # idf of its rarest term; unknown words are as rare as can be
+    evidence: bool = True  # False for generic words and single characters
+
+
+@dataclass(frozen=True)
+class Support:
+    """Why a clause would (or would not) be a confident answer.
+
+    share: how much of the question's weight the clause matches; evidence: the weight it matches,
+    counted fully where the words are what the clause is about (heading, units, repeated) and partly
+    where mentioned in passing; unknown_topic: the weight of the strongest noun of the question that
+    the notices never use (公积金), a sign the question is about something else.
+    """
+
+    share: float
+    evidence: float
+    unknown_topic: float
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked candidate clause and why it matched."""
 
@@ -85,21 +119,60 @@ class Hit:
     score: float
     matched_terms: tuple[str, ...] = ()
     field_scores: tuple[tuple[str, float], ...] = ()
+    support: Support | None = None  # for a ranked candidate; None in outlines and unit lists
+
+
+# Answer.kind: what the reply shows.
+CLAUSE = "clause"  # ranked clauses, one at a time (the first is the answer when answered)
+UNITS = "units"  # the clauses a unit leads or shares
+NOTICE = "notice"  # a notice's outline
+NONE = "none"  # nothing to show
+
+# Answer.reason: why it was or was not answered.
+ANSWERED = "answered"
+EMPTY = "empty"  # nothing to ask about (blank, emoji, punctuation)
+NO_MATCH = "no_match"  # no clause is about what was asked
+UNKNOWN_TOPIC = "unknown_topic"  # a public-service topic the notices never mention (公积金)
+OTHER_PLACE = "other_place"  # a place whose notices are not loaded
+NO_SUCH_NOTICE = "no_such_notice"  # a 文号 or title that is not loaded
+NO_SUCH_UNIT = "no_such_unit"
+NO_SUCH_ITEM = "no_such_item"  # 「58号 第99条」: the notice is loaded, the item is not in it
+SMALL_TALK = "small_talk"  # greetings, thanks, who-are-you…: a reply, not an answer from the notices
+REASONS = (ANSWERED, EMPTY, NO_MATCH, UNKNOWN_TOPIC, OTHER_PLACE, NO_SUCH_NOTICE, NO_SUCH_UNIT, NO_SUCH_ITEM,
+           SMALL_TALK)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How the engine read the question: the normalised text and the concepts it looked for."""
+
+    text: str
+    concepts: tuple[Concept, ...] = ()
+    unknown_words: tuple[str, ...] = ()  # words the notices never use
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What to say, not how. `kind` is clause, units, notice or none."""
+    """What to say, not how: `kind` says what to show, `reason` why it was (not) answered."""
 
     query: str
     answered: bool
-    kind: str = "clause"
+    kind: str = CLAUSE
     hits: tuple[Hit, ...] = ()
-    notice: Notice | None = None  # for kind "notice"
-    unit: str = ""  # for kind "units"
-    topics: tuple[str, ...] = ()  # for kind "none": what the knowledge base does cover
+    reason: str = ANSWERED
+    notice: Notice | None = None  # the notice asked about (kind notice, or a clause of a named notice)
+    unit: str = ""  # for kind units
+    topics: tuple[str, ...] = ()  # when not answered: what the knowledge base does cover
     asks_who: bool = False  # 「…找谁」: the units matter more than the text
-    explain: dict = field(default_factory=dict, compare=False, repr=False)
+    evidence: Evidence | None = None
+    place: str = ""  # the place a question named, when it matters to the reply
+    notices: tuple[Notice, ...] = ()  # for NO_SUCH_NOTICE / OTHER_PLACE: what is loaded instead
+    small_talk: str = ""  # for SMALL_TALK: greeting, thanks, identity, goodbye, human, abuse
+
+    @property
+    def shows_clause(self) -> bool:
+        """Whether the reply shows ranked clauses one at a time, so 全文 and 下一条 apply."""
+        return self.answered and self.kind == CLAUSE and bool(self.hits)
 
 
 @dataclass(frozen=True)

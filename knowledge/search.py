@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
+from knowledge.catalog import Catalog
 from knowledge.expand import Expander
 from knowledge.lexicon import Lexicon
-from knowledge.model import Clause, Hit, Notice
+from knowledge.model import Clause, Concept, Hit, Notice, Support
 from knowledge.normalize import normalize
 from knowledge.thesaurus import synonym_sets
-from knowledge.tokens import Tokenizer, dictionary_tags
+from knowledge.tokens import Tokenizer
 
 FIELD_WEIGHTS = {"title": 3.0, "section": 1.0, "text": 1.0, "units": 1.5, "notice": 0.6}
 K1, B = 1.2, 0.75
@@ -45,31 +45,6 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
-class Concept:
-    """One thing the question asks about, and the terms that would show a clause covers it."""
-
-    surface: str
-    terms: tuple[tuple[str, float], ...]  # (term, weight)
-    importance: float  # idf of its rarest term; unknown words are as rare as can be
-    evidence: bool = True  # False for generic words and single characters
-
-
-@dataclass(frozen=True)
-class Support:
-    """Why a clause would (or would not) be a confident answer.
-
-    share: how much of the question's weight the clause matches; evidence: the weight it matches,
-    counted fully where the words are what the clause is about (heading, units, repeated) and partly
-    where mentioned in passing; unknown_topic: the weight of the strongest noun of the question that
-    the notices never use (公积金), a sign the question is about something else.
-    """
-
-    share: float
-    evidence: float
-    unknown_topic: float
-
-
-@dataclass(frozen=True)
 class Query:
     text: str
     concepts: tuple[Concept, ...]
@@ -85,9 +60,6 @@ class Index:
         self.tokenizer = Tokenizer(notices, lexicon)
         self.entries: list[tuple[Clause, Notice]] = [(c, n) for n in notices for c in n.clauses]
         self._position = {id(c): i for i, (c, _) in enumerate(self.entries)}
-        self.cache: dict = {}  # derived data other modules compute once per index (titles, topics)
-        # Load both in the background now, rather than on the first question that needs them.
-        threading.Thread(target=lambda: (dictionary_tags(), synonym_sets()), daemon=True).start()
         self._words_cache: dict[str, list[str]] = {}
         notice_number = {id(n): i for i, n in enumerate(notices)}
         self._notice_of = [notice_number[id(n)] for _, n in self.entries]
@@ -97,6 +69,7 @@ class Index:
         titles = {w for c, _ in self.entries for w in self.tokenizer.words(c.title)}
         self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles, self._is_word)
         self._titles = [c.title for c, _ in self.entries]
+        self.catalog = Catalog(notices, self.topic_word)
 
     # --- building ---------------------------------------------------------------------------
 
@@ -151,6 +124,20 @@ class Index:
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, self.max_idf)
+
+    def topic_word(self, title: str) -> str:
+        """A heading's longest domain term (失业保险金 in 优化失业保险金发放领取程序), if it has one."""
+        tokenizer = self.tokenizer
+        words = [w for w in tokenizer.content_words(title) if len(w) >= 2 and w not in self.lexicon.generic]
+        return max((w for w in words if w in tokenizer.key_terms or w in tokenizer.topics), key=len, default="")
+
+    def members(self, notice: Notice) -> set[int]:
+        """Entry numbers of a notice's clauses, for `search(within=…)`."""
+        return {i for i, (_, n) in enumerate(self.entries) if n is notice}
+
+    def has_content(self, text: str) -> bool:
+        """Whether text holds any word that is not filler."""
+        return bool(self.tokenizer.content_words(normalize(text)))
 
     # --- questions --------------------------------------------------------------------------
 
@@ -331,6 +318,10 @@ class Index:
 
     def doc_of(self, hit: Hit) -> int:
         return self._position[id(hit.clause)]
+
+    def with_support(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """The hits, each carrying its `support` for the question."""
+        return [replace(hit, support=self.support(query, hit)) for hit in hits]
 
 
 PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:省|市|区|县|州|盟))")

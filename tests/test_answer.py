@@ -72,7 +72,8 @@ def test_a_notice_by_doc_number_or_title(kb, question):
 
 def test_a_question_inside_a_named_notice(kb):
     result = kb.ask("58号文里失业保险金怎么说")
-    assert result.kind == "notice" and result.hits[0].clause.title == "优化失业保险金发放领取程序"
+    assert result.kind == "clause" and result.hits[0].clause.title == "优化失业保险金发放领取程序"
+    assert result.notice.doc_no == "黄政办发〔2022〕58号"
 
 
 @pytest.mark.parametrize(

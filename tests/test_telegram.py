@@ -120,10 +120,10 @@ async def ask(api: FakeBotApi, text: str, user: int = USER, count: int = 1, **kw
     return await exchange(api, lambda: api.send_text(user, text, **kwargs), count)
 
 
-async def press(api: FakeBotApi, data: str, message_id: int, user: int = USER):
-    """Press a button; returns the answerCallbackQuery call."""
+async def press(api: FakeBotApi, action: str, message_id: int, user: int = USER, data: str | None = None):
+    """Press the button for `action` ("next", "full"…) under a message; returns the answerCallbackQuery call."""
     def pressing():
-        api.press_button(user, data, message_id)
+        api.press_button(user, data or api.button_data(message_id, action), message_id)
 
     (answered,) = await exchange(api, pressing, method="answerCallbackQuery")
     return answered
@@ -143,8 +143,9 @@ def shown(call) -> str:
 
 
 def buttons(call) -> list[list[tuple[str, str]]]:
+    """(label, action) of each button; the callback data is the action and the answer it acts on."""
     markup = call.params.get("reply_markup") or {"inline_keyboard": []}
-    return [[(b["text"], b["callback_data"]) for b in row] for row in markup["inline_keyboard"]]
+    return [[(b["text"], b["callback_data"].split(":")[0]) for b in row] for row in markup["inline_keyboard"]]
 
 
 def own_kb(tmp_path, knowledge_dir, cls=KnowledgeBase):
@@ -205,10 +206,11 @@ async def test_next_button_pages_through_the_results(api, assistant, kb):
     async with running(api, assistant):
         (reply,) = await ask(api, "失业金怎么领")
         message_id = reply.result["message_id"]
+        next_button = api.button_data(message_id, "next")
         for _ in hits[1:]:
             await press(api, "next", message_id)
             await api.wait_for("editMessageText", len(api.calls("editMessageText")) + 1)
-        last = await press(api, "next", message_id)
+        last = await press(api, "next", message_id, data=next_button)  # a double tap on the last page
 
     edits = api.calls("editMessageText")
     assert [shown(e).split("\n")[0] for e in edits] == [h.clause.title for h in hits[1:]]
@@ -234,7 +236,8 @@ async def test_feedback_buttons_are_recorded(api, assistant, kb):
 async def test_notice_button_sends_the_outline(api, assistant):
     async with running(api, assistant):
         (reply,) = await ask(api, "失业金怎么领")
-        (outline,) = await exchange(api, lambda: api.press_button(USER, "doc", reply.result["message_id"]))
+        message_id = reply.result["message_id"]
+        (outline,) = await exchange(api, lambda: api.press_button(USER, api.button_data(message_id, "doc"), message_id))
 
     text = shown(outline)
     assert text.startswith("《黄石市公共服务质量提升行动方案》\n")
@@ -243,10 +246,10 @@ async def test_notice_button_sends_the_outline(api, assistant):
     assert api.calls("answerCallbackQuery")
 
 
-async def test_button_on_an_answer_from_before_a_restart_gets_a_hint(api, assistant):
+async def test_button_on_an_answer_from_before_a_restart_gets_a_hint(api, assistant, kb):
     async with running(api, assistant):
         (reply,) = await ask(api, "失业金怎么领")
-    async with running(api, assistant):  # a new process: the answers on screen are forgotten
+    async with running(api, Assistant(kb)):  # a new process: the answers on screen are forgotten
         expired = await press(api, "next", reply.result["message_id"])
         (again,) = await ask(api, "失业金怎么领")  # and the bot still answers
 

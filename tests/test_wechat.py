@@ -14,8 +14,9 @@ from aiohttp import web
 from bot.config import SETTINGS, Settings
 from handlers import texts
 from handlers.assistant import Assistant
+from handlers.conversation import compact
 from handlers.render import WECHAT_LIMIT, render_wechat, utf8_len
-from handlers.wechat import PATH, TtlCache, build_wechat_app, compact, start_wechat, stop_wechat
+from handlers.wechat import PATH, TtlCache, build_wechat_app, start_wechat, stop_wechat
 from knowledge.querylog import QueryLog
 from tests.fakes.wechat_platform import DEFAULT_APP_ID, WeChatPlatform
 

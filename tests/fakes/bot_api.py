@@ -246,6 +246,15 @@ class FakeBotApi:
         }
         return self.queue_update({"callback_query": query})
 
+    def button_data(self, message_id: int, action: str) -> str:
+        """The callback data of the button under a message whose data starts with ``action`` ("next"…)."""
+        markup = self._messages[message_id].get("reply_markup") or {"inline_keyboard": []}
+        for row in markup["inline_keyboard"]:
+            for button in row:
+                if button["callback_data"].split(":")[0] == action:
+                    return button["callback_data"]
+        raise LookupError(f"no {action!r} button under message {message_id}")
+
     @property
     def pending_updates(self) -> list[dict[str, Any]]:
         """Queued updates not yet acknowledged by a getUpdates ``offset``."""
