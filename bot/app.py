@@ -91,7 +91,7 @@ def check_channels(settings) -> None:
             raise SettingError(str(exc)) from None
 
 
-async def serve(settings, assistant: Assistant) -> None:
+async def serve(settings, assistant: Assistant, watch_every: float = WATCH_SECONDS) -> None:
     """Run the configured channels in one event loop until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -109,10 +109,12 @@ async def serve(settings, assistant: Assistant) -> None:
             telegram = build_application(settings, assistant)
             await start_telegram(telegram, settings)
             log.info("Telegram bot running")
-        follower = asyncio.create_task(keep_current(assistant, settings.flag("BOT_WATCH_KNOWLEDGE")))
+        follower = asyncio.create_task(keep_current(assistant, settings.flag("BOT_WATCH_KNOWLEDGE"), watch_every))
         await stop.wait()
         follower.cancel()
     finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
         if telegram is not None:
             from handlers.telegram import stop_telegram
 

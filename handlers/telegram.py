@@ -303,10 +303,7 @@ async def look_up(update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
 
 async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reload (admins): rebuild the knowledge base; questions are answered from the old one meanwhile."""
-    if not await admit(update, context):
-        return
-    if not is_admin(update, context):
-        await say(update, texts.NOT_ADMIN)
+    if not await admin_admitted(update, context):
         return
     await say(update, texts.RELOAD_STARTED)
     try:
@@ -320,10 +317,7 @@ async def on_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats [天数] (admins): questions, the unanswered share, feedback."""
-    if not await admit(update, context):
-        return
-    if not is_admin(update, context):
-        await say(update, texts.NOT_ADMIN)
+    if not await admin_admitted(update, context):
         return
     days = re.fullmatch(r"[0-9]{1,5}", command_argument(update.effective_message))
     await say(update, render_stats(assistant_of(context).stats(int(days[0]) if days and int(days[0]) else None)))
@@ -398,6 +392,16 @@ def command_argument(message: Message) -> str:
 
 def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return update.effective_user.id in context.bot_data.get("admin_ids", ())
+
+
+async def admin_admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """`admit`, and an admin: others are told the command is for admins."""
+    if not await admit(update, context):
+        return False
+    if not is_admin(update, context):
+        await say(update, texts.NOT_ADMIN)
+        return False
+    return True
 
 
 def keyboard(buttons, view: int) -> InlineKeyboardMarkup | None:

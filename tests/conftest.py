@@ -34,3 +34,31 @@ def knowledge_dir(tmp_path):
     target = tmp_path / "notices"
     shutil.copytree(BUNDLED_NOTICES, target)
     return target
+
+
+TINY_NOTICE = """江城市人民政府办公室关于印发江城市便民服务提升方案的通知
+江政办发〔2023〕14号
+各区人民政府，市政府各部门：
+现将《江城市便民服务提升方案》印发给你们，请认真贯彻执行。
+一、重点任务
+1.延长图书馆开放时间。市图书馆周末和节假日开放至晚上九点，增设自助借还书机，读者可凭电子社保卡借书。（牵头单位：市文化局；责任单位：各区人民政府）
+2.增设公交夜班线路。开通四条夜班公交线路，覆盖主要居民区和火车站。（牵头单位：市交通局；责任单位：市公交集团）
+3.推广电子社保卡。居民凭电子社保卡可在全市医院挂号、缴费和查询医保余额。（牵头单位：市人社局；责任单位：市医保局）
+江城市人民政府办公室
+2023年3月1日
+"""
+
+
+@pytest.fixture
+def tiny_dir(tmp_path):
+    """A knowledge directory of one small notice of our own: transports are tested on it, so that an
+    edit of the bundled notices or the lexicon cannot break a channel's test."""
+    target = tmp_path / "tiny"
+    target.mkdir()
+    (target / "jiangcheng-2023-14.txt").write_text(TINY_NOTICE, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def tiny_kb(tmp_path, tiny_dir):
+    return KnowledgeBase(tmp_path / "tiny.db", tiny_dir)

@@ -88,3 +88,38 @@ def test_answers_do_not_depend_on_hash_randomisation(tmp_path):
                               input=questions, capture_output=True, text=True, env=env, check=True)
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]
+
+
+REGULATION = """某市城市绿化管理办法
+某政发〔2023〕5号
+各区人民政府，市政府各部门：
+第一章 总则
+第一条 为了加强城市绿化管理，改善生态环境，制定本办法。
+第二条 本办法适用于本市城市规划区内的绿化规划、建设、保护和管理。
+第二章 绿化建设
+第三条 新建住宅小区的绿地率不得低于百分之三十。
+第四条 城市绿化工程的设计，应当委托持有相应资质证书的设计单位承担。
+第三章 附则
+第五条 本办法自2023年5月1日起施行。
+某市人民政府
+2023年3月1日
+"""
+
+
+def test_a_regulations_outline_lists_every_article_and_the_source_names_it(run, tmp_path):
+    folder = tmp_path / "regulation"
+    folder.mkdir()
+    (folder / "greening.txt").write_text(REGULATION, encoding="utf-8")
+    outline = run("doc", "5号", knowledge=folder).output
+    for article in ("第一条", "第二条", "第三条", "第四条", "第五条"):
+        assert f"  {article} " in outline
+    assert outline.index("第二章") < outline.index("第三条") < outline.index("第三章")
+    answer = json.loads(run("ask", "--json", "新建住宅小区绿地率有什么要求", knowledge=folder).output)
+    assert answer["hits"][0]["kind"] == "article" and answer["hits"][0]["number"] == "第三条"
+    printed = run("ask", "新建住宅小区绿地率有什么要求", knowledge=folder).output
+    assert "出处：《某市城市绿化管理办法》某政发〔2023〕5号（2023年3月1日） 第二章第三条" in printed
+
+
+def test_ask_json_says_why_an_answer_was_not_given(run):
+    lines = run("ask", "--json", input="失业金怎么领\n\n").output.splitlines()
+    assert [json.loads(line)["reason"] for line in lines] == ["answered", "empty"]
