@@ -111,11 +111,32 @@ def unanswered_lines(answer: Answer) -> list[str]:
     """An unknown unit or notice for a lookup; for a question, what the notices do cover."""
     if answer.reason == model.NO_SUCH_UNIT:
         return [texts.UNKNOWN_UNIT.format(unit=(answer.unit or answer.query).strip()[:40])]
-    if answer.reason == model.NO_SUCH_NOTICE:
+    if answer.reason == model.NO_SUCH_NOTICE and answer.kind == model.NOTICE:  # a lookup: /doc 63号
         return [texts.UNKNOWN_DOC.format(reference=answer.query.strip()[:40])]
+    if answer.reason == model.NO_SUCH_NOTICE:
+        return [texts.NO_SUCH_NOTICE] + notice_list(answer.notices)
+    if answer.reason == model.NO_SUCH_ITEM:
+        return [texts.NO_SUCH_ITEM.format(title=answer.notice.short_title, doc_no=answer.notice.doc_no)]
+    if answer.reason == model.OTHER_PLACE:
+        return [texts.OTHER_PLACE.format(place=answer.place, places="、".join(covered_places(answer.notices)))]
     if answer.reason == model.EMPTY:
         return [texts.EMPTY_QUESTION]
     return not_covered_lines(answer)
+
+
+def notice_list(notices, limit: int = 15) -> list[str]:
+    """「· 《title》文号」 for each notice, the first `limit` of them."""
+    lines = [f"· 《{n.short_title}》{n.doc_no}" for n in notices[:limit]]
+    if len(notices) > limit:
+        lines.append(f"……（共 {len(notices)} 件）")
+    return lines
+
+
+def covered_places(notices) -> list[str]:
+    """The places whose notices are loaded, as their issuers name them (黄石市)."""
+    from knowledge.places import places_in
+
+    return list(dict.fromkeys(p for n in notices for p in places_in(n.issuer, owners_only=False))) or ["本地"]
 
 
 def not_covered_lines(answer: Answer) -> list[str]:
@@ -374,11 +395,7 @@ HELP_NOTICES = 15  # notices listed by /help; more are summarised
 
 def render_help(notices) -> str:
     """The welcome with example questions, then the notices the knowledge base holds (plain text)."""
-    lines = [texts.WELCOME, texts.KNOWN_NOTICES]
-    lines += [f"· 《{n.short_title}》{n.doc_no}" for n in notices[:HELP_NOTICES]]
-    if len(notices) > HELP_NOTICES:
-        lines.append(f"……（共 {len(notices)} 件）")
-    return "\n".join(lines)
+    return "\n".join([texts.WELCOME, texts.KNOWN_NOTICES] + notice_list(notices, HELP_NOTICES))
 
 
 def render_reload_failure(exc: Exception) -> str:

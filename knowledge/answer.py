@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from knowledge import model
-from knowledge.docref import QUESTION_REFS, reference_number
-from knowledge.model import Answer, Evidence, Hit, Notice
+from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
+from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
+from knowledge.places import places_in
 from knowledge.search import Index, Query
 
 MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
@@ -40,9 +42,17 @@ def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
     text = normalize(raw)
     if not text:
         return not_covered(question, index, reason=model.EMPTY)
-    notice, rest = referenced_notice(raw, text, index)
-    if notice is not None:
-        return notice_answer(question, notice, index, limit, rest)
+    reference = referenced_notice(raw, text, index)
+    if reference.missing:  # 「黄政办发〔2022〕63号」: a notice that is not loaded is no other notice
+        return Answer(question, False, model.NONE, reason=model.NO_SUCH_NOTICE, notices=tuple(index.notices))
+    elsewhere = other_places(text, index)
+    # 「湖北省公共服务质量提升行动方案…」 names another place's plan, whatever its title shares with ours;
+    # a 文号 is exact and wins.
+    if elsewhere and not reference.by_number:
+        return Answer(question, False, model.NONE, reason=model.OTHER_PLACE, place=elsewhere[0],
+                      notices=tuple(index.notices))
+    if reference.notice is not None:
+        return notice_answer(question, reference.notice, index, limit, reference.rest)
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
@@ -78,33 +88,88 @@ def not_covered(question: str, index: Index, hits=(), query: Query | None = None
 # --- notices: 「58号文」, 「黄政办发〔2022〕60号」, a notice's title ------------------------------
 
 
-def referenced_notice(raw: str, text: str, index: Index) -> tuple[Notice | None, str]:
-    """The notice a question names by 文号 (full, or 「58号文」) or title, and the rest of the question."""
+@dataclass(frozen=True)
+class NoticeReference:
+    """What a question says about a notice: the one it names, the rest of the question, or that the
+    notice it names by 文号 is not loaded (`missing`)."""
+
+    notice: Notice | None
+    rest: str
+    missing: bool = False
+    by_number: bool = False  # named by its 文号 (exact), not by words of its title
+
+
+def referenced_notice(raw: str, text: str, index: Index) -> NoticeReference:
+    """The notice a question names by 文号 (full, 「58号文」, 「58号 第13条」) or title, and the rest."""
     nfkc = unicodedata.normalize("NFKC", raw)
     for pattern in QUESTION_REFS:
         m = pattern.search(nfkc)
         if m:
             found = index.catalog.numbered(reference_number(m))
-            if found:
-                return found[0], nfkc[: m.start()] + " " + nfkc[m.end():]
+            rest = nfkc[: m.start()] + " " + nfkc[m.end():]
+            return NoticeReference(found[0] if found else None, rest, missing=not found, by_number=True)
     notice, shared = index.catalog.by_title(text)
     if notice is not None and (len(shared) >= TITLE_MATCH_MIN or DOC_WORDS.search(text)):
-        return notice, text.replace(shared, " ")
-    return None, text
+        return NoticeReference(notice, text.replace(shared, " "))
+    item = item_reference(text)
+    if item is not None:  # 「公共服务方案 第35条」: a notice named loosely, then a clause number
+        notice = index.catalog.by_title_words(text[: item[1].start()])
+        if notice is not None:
+            return NoticeReference(notice, text[item[1].start():])
+    return NoticeReference(None, text)
 
 
 def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest: str = "") -> Answer:
     """The named notice's clause that the rest of the question asks about, else its outline."""
-    rest = DOC_WORDS.sub(" ", rest)
+    asks_who = bool(WHO.search(rest))
+    item = item_reference(rest)
+    if item is not None:
+        clause = numbered_clause(notice, item[0])
+        if clause is None:
+            return Answer(question, False, model.NONE, reason=model.NO_SUCH_ITEM, notice=notice)
+        return Answer(question, True, model.CLAUSE, (Hit(clause, notice, 1.0),), notice=notice, asks_who=asks_who)
+    rest = WHO.sub(" ", DOC_WORDS.sub(" ", rest))
     if index.has_content(rest):
         query, hits = index.search(rest, limit, within=index.members(notice))
         hits = index.with_support(query, hits)
+        titled = headed_clauses(notice, rest, index)
+        if titled:  # 「57号 工作考核」: the words of one of its headings
+            hits = [Hit(c, notice, 1.0) for c in titled] + [h for h in hits if h.clause not in titled]
+            return Answer(question, True, model.CLAUSE, tuple(hits[:limit]), notice=notice, asks_who=asks_who,
+                          evidence=evidence(query))
         # 「…是哪份文件印发的」 asks about the notice, not one of its clauses.
         if hits and hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf:
-            return Answer(question, True, model.CLAUSE, tuple(hits), notice=notice, evidence=evidence(query))
+            return Answer(question, True, model.CLAUSE, tuple(hits), notice=notice, asks_who=asks_who,
+                          evidence=evidence(query))
     # 「58号文讲了什么」: the outline, clauses in order.
     return Answer(question, True, model.NOTICE, tuple(Hit(c, notice, 0.0) for c in notice.clauses[:limit]),
                   notice=notice)
+
+
+def numbered_clause(notice: Notice, number: int):
+    """The clause printed with that number: a task item (13.), an article (第十三条), a table row,
+    else a section (（十三）)."""
+    for kinds in ((ITEM, ARTICLE, TABLE_ROW), (SECTION,)):
+        for clause in notice.clauses:
+            if clause.kind in kinds and number_value(clause.number) == number:
+                return clause
+    return None
+
+
+def headed_clauses(notice: Notice, rest: str, index: Index) -> list:
+    """Clauses of the notice whose heading holds every content word of `rest` (工作考核 → 加强工作考核)."""
+    words = [w for w in index.tokenizer.content_words(normalize(rest)) if len(w) >= 2]
+    if not words:
+        return []
+    return [c for c in notice.clauses if c.title and all(w in normalize(c.title) for w in words)][:2]
+
+
+def other_places(text: str, index: Index) -> list[str]:
+    """Places the question asks about whose notices are not loaded (none when one of them is)."""
+    named = places_in(text)
+    if not named or any(index.catalog.covers(place) for place in named):
+        return []
+    return named
 
 
 def doc_answer(reference: str, index: Index) -> Answer:
@@ -112,7 +177,7 @@ def doc_answer(reference: str, index: Index) -> Answer:
     text = reference.strip()
     if text.isdigit():
         text += "号"
-    notice, _ = referenced_notice(text, normalize(text), index)
+    notice = referenced_notice(text, normalize(text), index).notice
     if notice is None:
         return Answer(reference, False, model.NOTICE, reason=model.NO_SUCH_NOTICE, notices=tuple(index.notices))
     return Answer(reference, True, model.NOTICE, tuple(Hit(c, notice, 0.0) for c in notice.clauses), notice=notice)

@@ -11,6 +11,7 @@ import re
 from knowledge.docref import doc_number
 from knowledge.model import DocNumber, Notice
 from knowledge.normalize import normalize
+from knowledge.places import places_in, same_place
 
 TITLE_PIECE_MIN = 6  # characters of a title a question must share to be tested as naming it
 TOPIC_COUNT = 10
@@ -26,6 +27,24 @@ class Catalog:
         self._titles = [(n, _title_pieces(n)) for n in notices]
         self._six = frozenset(p for _, pieces in self._titles for p in pieces if len(p) == TITLE_PIECE_MIN)
         self.topics = _topics(notices, topic_word)
+        self.places = _places(notices)
+
+    def covers(self, place: str) -> bool:
+        """Whether notices of this place (or naming it in a unit, 大冶市人民政府) are loaded."""
+        return any(same_place(place, p) for p in self.places)
+
+    def by_title_words(self, text: str) -> Notice | None:
+        """A notice named loosely by words of its title in order (公共服务方案 → 黄石市公共服务质量提升行动方案):
+        the one whose title holds the most of the text's characters, in order, packed closest."""
+        chars = [ch for ch in normalize(text) if "\u4e00" <= ch <= "\u9fff"]
+        if len(chars) < 4:
+            return None
+        best, best_key = None, (0, 0)
+        for notice in self.notices:
+            span = _ordered_span(chars, normalize(notice.short_title))
+            if span and (len(chars), -span) > best_key:
+                best, best_key = notice, (len(chars), -span)
+        return best
 
     def numbered(self, asked: DocNumber) -> list[Notice]:
         """Notices with the asked number (and year, when given); an issuer prefix that is a 文号's
@@ -63,6 +82,28 @@ class Catalog:
         """The longest unit name that occurs in `text`."""
         found = [alias for alias in self.unit_names if alias and alias in text]
         return self.unit_names[max(found, key=len)] if found else ""
+
+
+def _ordered_span(chars: list[str], title: str) -> int:
+    """How many title characters it takes to find all `chars` in order (0 when they are not all there)."""
+    start = position = -1
+    for ch in chars:
+        position = title.find(ch, position + 1)
+        if position < 0:
+            return 0
+        start = position if start < 0 else start
+    return position - start + 1
+
+
+def _places(notices: list[Notice]) -> set[str]:
+    """The places whose notices are loaded: issuers and titles, and the places in unit names."""
+    places: set[str] = set()
+    for notice in notices:
+        places.update(places_in(f"{notice.issuer} {notice.title}", owners_only=False))
+        for clause in notice.clauses:
+            for unit in clause.units:
+                places.update(places_in(unit, owners_only=False))
+    return places
 
 
 def _unit_names(notices: list[Notice]) -> dict[str, str]:

@@ -27,7 +27,45 @@ DOC_NO_REF = re.compile(
 )
 SHORT_DOC_REF = re.compile(r"(?<![\d〕\]）)])(?P<num>\d{1,4})\s*号\s*(?:文|文件|通知)")
 BARE_DOC_REF = re.compile(r"^\s*(?P<num>\d{1,4})\s*号\s*$")  # 「58号」 alone
-QUESTION_REFS = (DOC_NO_REF, SHORT_DOC_REF, BARE_DOC_REF)
+LEAD_DOC_REF = re.compile(r"^\s*(?P<num>\d{1,4})\s*号(?=\s|第|$)")  # 「58号 第13条」: hotline shorthand
+QUESTION_REFS = (DOC_NO_REF, SHORT_DOC_REF, BARE_DOC_REF, LEAD_DOC_REF)
+
+# A clause of a notice: 「第13条」, 「第十三项」, or a bare number right after the notice (「60号 13」).
+CN_DIGITS = "零〇一二三四五六七八九两"
+ITEM_REF = re.compile(rf"第\s*(?P<item>\d{{1,3}}|[{CN_DIGITS}十百]{{1,6}})\s*(?:条|项|款|点|个)")
+BARE_ITEM = re.compile(r"^\s*(?P<item>\d{1,3})(?!\d)(?:\s|$)")
+
+
+def item_reference(rest: str) -> tuple[int, re.Match] | None:
+    """The clause number a question gives after naming a notice, and where it was written."""
+    m = ITEM_REF.search(rest) or BARE_ITEM.match(rest)
+    if not m:
+        return None
+    number = chinese_number(m["item"])
+    return (number, m) if number else None
+
+
+def chinese_number(text: str) -> int:
+    """「13」, 「十三」, 「二十七」, 「一百零五」 → 13, 13, 27, 105 (0 when it is not a number)."""
+    if text.isdigit():
+        return int(text)
+    digits = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    total, current = 0, 0
+    for ch in text:
+        if ch in digits:
+            current = digits[ch]
+        elif ch in "十百":
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+        else:
+            return 0
+    return total + current
+
+
+def number_value(printed: str) -> int:
+    """A clause's printed number as a whole number: 「13」, 「（三）」, 「第五条」, 「一」 → 13, 3, 5, 1."""
+    core = re.sub(r"^第|[条章节项、.．（）()]", "", printed or "")
+    return chinese_number(core) if core else 0
 
 
 def doc_number(doc_no: str) -> DocNumber:

@@ -89,3 +89,44 @@ def test_query_syntax_never_breaks_the_search(kb, question):
 def test_a_huge_message_is_answered_from_its_start(kb):
     result = kb.ask("失业金怎么领" + "啊" * 5000)
     assert result.answered and result.hits[0].clause.title == "优化失业保险金发放领取程序"
+
+
+@pytest.mark.parametrize("question, heading", [
+    ("58号 第13条", "优化失业保险金发放领取程序"),
+    ("58号文第十三项", "优化失业保险金发放领取程序"),
+    ("黄政办发〔2022〕58号 13", "优化失业保险金发放领取程序"),
+    ("公共服务方案 第13条", "优化失业保险金发放领取程序"),
+    ("57号 工作考核", "加强工作考核"),
+])
+def test_hotline_shorthand_finds_the_numbered_clause(kb, question, heading):
+    result = kb.ask(question)
+    assert result.answered and result.reason == "answered"
+    assert result.hits[0].clause.title == heading
+
+
+def test_an_item_the_notice_does_not_have_is_said_so(kb):
+    result = kb.ask("58号 第99条")
+    assert not result.answered and result.reason == "no_such_item" and result.notice.doc_no == "黄政办发〔2022〕58号"
+
+
+@pytest.mark.parametrize("question", [
+    "黄政办发〔2022〕63号文件主要讲的是什么？", "黄政发〔2021〕22号聘请了哪些同志？", "63号文讲了什么",
+])
+def test_a_notice_that_is_not_loaded_is_never_another_one(kb, question):
+    result = kb.ask(question)
+    assert not result.answered and result.reason == "no_such_notice" and not result.hits
+    assert len(result.notices) == 5  # the reply lists what is loaded
+
+
+@pytest.mark.parametrize("question", [
+    "宜昌市今年要新建改建多少座公厕？", "湖北省公共服务质量提升行动方案对供电可靠性提了什么指标？",
+    "上海的居家适老化改造每户补贴多少钱？",
+])
+def test_a_place_whose_notices_are_not_loaded_is_not_answered_from_ours(kb, question):
+    result = kb.ask(question)
+    assert not result.answered and result.reason == "other_place" and result.place
+
+
+@pytest.mark.parametrize("question", ["我在武汉住院，回黄石能报销吗", "黄石市今年要新建改建多少座公厕"])
+def test_where_someone_is_or_our_own_city_is_no_other_place(kb, question):
+    assert kb.ask(question).answered
