@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 
 import defusedxml.ElementTree as DET
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from cachetools import TTLCache
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
@@ -24,38 +24,18 @@ from wechatpy.utils import check_signature
 from handlers import texts
 from handlers.assistant import Assistant
 from handlers.render import WECHAT_LIMIT, fit_wechat, render_wechat, utf8_len
+from handlers.replay import MAX_AGE, ReplayGuard
 
 log = logging.getLogger(__name__)
 
 PATH = "/wechat"
 MAX_BODY = 64 * 1024  # a WeChat message is a few KB at most; anything bigger is refused with 413
 DEADLINE = 4.5  # seconds to reply in; WeChat gives up at 5 and retries
-SEEN_TTL, SEEN_MAX = 300.0, 10_000  # MsgIds remembered; WeChat's retries come within ~15 s
+SEEN_MAX = 10_000  # MsgIds remembered; WeChat's retries come within ~15 s
+SEEN_TTL = 2 * MAX_AGE + 1  # as long as a signed request may be replayed, so a retry is never answered twice
 SUCCESS = "success"  # WeChat's "no reply": nothing is shown and nothing is retried
 
 CHANNEL = "wechat"
-
-
-class TtlCache:
-    """A bounded mapping whose entries expire `ttl` seconds after they were last set."""
-
-    def __init__(self, ttl: float, maxsize: int, clock=time.monotonic):
-        self.ttl, self.maxsize, self.clock = ttl, maxsize, clock
-        self._items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        item = self._items.get(key)
-        if item is None or item[0] < self.clock():
-            return None
-        return item[1]
-
-    def set(self, key, value) -> None:
-        now = self.clock()
-        self._items[key] = (now + self.ttl, value)
-        self._items.move_to_end(key)
-        # Oldest first: drop the expired, then whatever exceeds the bound.
-        while self._items and (len(self._items) > self.maxsize or next(iter(self._items.values()))[0] < now):
-            self._items.popitem(last=False)
 
 
 class QuietAccessLogger(AbstractAccessLogger):
@@ -106,7 +86,8 @@ class WeChatEndpoint:
         self.crypto = make_crypto(settings)
         self.assistant = assistant
         self.deadline = deadline
-        self.seen = TtlCache(SEEN_TTL, SEEN_MAX)  # message key → task computing its reply text
+        self.seen: TTLCache = TTLCache(SEEN_MAX, SEEN_TTL)  # message key → task computing its reply text
+        self.replays = ReplayGuard()
 
     def signed(self, query) -> bool:
         try:
@@ -116,10 +97,21 @@ class WeChatEndpoint:
             return False
         return True
 
+    def refusal(self, query) -> web.Response | None:
+        """403 unless the URL is signed with our token, recent, and not seen before (a replay)."""
+        if not self.signed(query):
+            return web.Response(status=403, text="invalid signature")
+        verdict = self.replays.admit(query.get("timestamp", ""), query.get("nonce", ""))
+        if verdict != "ok":
+            log.info("WeChat: refused a %s request", verdict)
+            return web.Response(status=403, text=f"{verdict} request")
+        return None
+
     async def verify(self, request: web.Request) -> web.Response:
         """URL verification when the URL is saved in the console: echo `echostr` (plain even in safe mode)."""
-        if not self.signed(request.query):
-            return web.Response(status=403, text="invalid signature")
+        refused = self.refusal(request.query)
+        if refused is not None:
+            return refused
         if "echostr" not in request.query:
             return web.Response(status=400, text="missing echostr")
         return web.Response(text=request.query["echostr"])
@@ -128,8 +120,9 @@ class WeChatEndpoint:
         """One message or event in, one passive reply (or "success") out, within the deadline."""
         started = time.monotonic()
         query = request.query
-        if not self.signed(query):
-            return web.Response(status=403, text="invalid signature")
+        refused = self.refusal(query)
+        if refused is not None:
+            return refused
         if request.content_length is not None and request.content_length > MAX_BODY:
             return web.Response(status=413, text="body too large")
         body = await request.read()  # raises 413 past client_max_size when no Content-Length was sent
@@ -163,7 +156,7 @@ class WeChatEndpoint:
         task = self.seen.get(key)
         if task is None:
             task = asyncio.ensure_future(self.respond(msg))
-            self.seen.set(key, task)
+            self.seen[key] = task
         else:
             log.info("WeChat: retry of a %s message, same reply", msg.type)
         budget = max(self.deadline - (time.monotonic() - started), 0)
