@@ -59,9 +59,33 @@ def make_crypto(settings) -> WeChatCrypto | None:
 
 
 def parse_xml(xml: str | bytes):
-    """A wechatpy message from XML, refusing any DTD first: entities are never expanded."""
+    """A wechatpy message from XML, refusing any DTD first: entities are never expanded.
+
+    Raises ValueError for a message whose fields are not what WeChat sends (see `check_fields`).
+    """
     DET.fromstring(xml, forbid_dtd=True)
-    return parse_message(xml)
+    return check_fields(parse_message(xml))
+
+
+def check_fields(msg):
+    """The message, once every field we read has WeChat's shape.
+
+    wechatpy converts lazily: a MsgId of 「abc」 raises only when read, a repeated FromUserName comes
+    back as a list, nested tags as a dict. Reading each field here, inside the request's error
+    handling, turns all of these into a 400 instead of a 500 later.
+    """
+    for name in ("source", "target", "type"):
+        value = getattr(msg, name)
+        if not isinstance(value, str) or not value or len(value) > 128:
+            raise ValueError(f"{name} is not a short string")
+    msg_id, created = msg.id, msg.time  # raise ValueError when not numeric
+    if not isinstance(created, int) or not isinstance(msg_id, int):
+        raise ValueError("CreateTime or MsgId missing")
+    for name in ("content", "recognition", "event"):
+        value = getattr(msg, name, None)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name} is not text")
+    return msg
 
 
 def message_key(msg) -> tuple:
@@ -209,6 +233,21 @@ class WeChatEndpoint:
 WECHAT = web.AppKey("wechat", WeChatEndpoint)
 
 
+@web.middleware
+async def refuse_failures(request: web.Request, handler):
+    """Whatever a request makes fail is that request's fault: 400 and one line, never a 500 traceback.
+
+    Answering errors are caught in `respond`; what reaches here came from reading the request.
+    """
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        log.warning("WeChat: refused a request that could not be read (%s)", type(exc).__name__)
+        return web.Response(status=400, text="bad request")
+
+
 def build_wechat_app(settings, assistant: Assistant, deadline: float = DEADLINE) -> web.Application:
     """The aiohttp application serving GET and POST /wechat.
 
@@ -216,7 +255,7 @@ def build_wechat_app(settings, assistant: Assistant, deadline: float = DEADLINE)
     :param deadline: seconds before a message gets an apology instead of its answer
     """
     endpoint = WeChatEndpoint(settings, assistant, deadline)
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[refuse_failures])
     app[WECHAT] = endpoint
     app.router.add_get(PATH, endpoint.verify)
     app.router.add_post(PATH, endpoint.receive)

@@ -331,6 +331,66 @@ async def test_oversized_chunked_body_refused(wechat, assistant):
     assert status == 413 and logged(assistant) == 0
 
 
+HEAD = "<ToUserName><![CDATA[gh_test]]></ToUserName>"
+MALFORMED = {
+    "msg_id_not_a_number": HEAD + "<FromUserName>o1</FromUserName><CreateTime>1700000000</CreateTime>"
+                           "<MsgType>text</MsgType><Content>hi</Content><MsgId>abc</MsgId>",
+    "create_time_not_a_number": HEAD + "<FromUserName>o1</FromUserName><CreateTime>soon</CreateTime>"
+                                "<MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId>",
+    "from_user_repeated": HEAD + "<FromUserName>o1</FromUserName><FromUserName>o2</FromUserName>"
+                          "<CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId>",
+    "from_user_missing": HEAD + "<CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>hi</Content>"
+                         "<MsgId>1</MsgId>",
+    "nested_content": HEAD + "<FromUserName>o1</FromUserName><CreateTime>1700000000</CreateTime>"
+                      "<MsgType>text</MsgType><Content><b>hi</b><b>again</b></Content><MsgId>1</MsgId>",
+    "nested_msg_type": HEAD + "<FromUserName>o1</FromUserName><CreateTime>1</CreateTime><MsgType><a/></MsgType>",
+    "nested_event": HEAD + "<FromUserName>o1</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType>"
+                    "<Event><a/></Event>",
+    "empty_fields": "<ToUserName></ToUserName><FromUserName></FromUserName><CreateTime></CreateTime>"
+                    "<MsgType>text</MsgType><Content></Content><MsgId></MsgId>",
+    "huge_from_user": HEAD + "<FromUserName>" + "o" * 5000 + "</FromUserName><CreateTime>1</CreateTime>"
+                      "<MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId>",
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+async def test_malformed_but_signed_message_gets_400_and_one_log_line(wechat, assistant, caplog, case):
+    caplog.set_level(logging.INFO)
+    status, _ = await wechat.post(f"<xml>{MALFORMED[case]}</xml>")
+    assert status == 400 and logged(assistant) == 0
+    ours = [r for r in caplog.records if r.name == "handlers.wechat"]
+    assert len(ours) == 1 and ours[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "市人社局" in await wechat.ask(QUESTION, user="o1")  # and the endpoint still answers
+
+
+async def test_malformed_requests_never_get_a_500(wechat, assistant):
+    platform = wechat.platform
+    params, body = platform.post_params_and_body(platform.text_message_xml("o1", QUESTION, 1), wechat.encrypted)
+    attempts = [
+        ("POST", {**params, "encrypt_type": "aes", "msg_signature": "x"}, b"<xml><Encrypt>@@@</Encrypt></xml>"),
+        ("POST", {**params, "nonce": "\u4e00" * 1000}, body),
+        ("POST", {}, body),
+        ("GET", {}, None),
+        ("PUT", params, body),
+        ("POST", params, b"\xff\xfe" * 100),
+    ]
+    for method, query, payload in attempts:
+        status, _ = await wechat.raw(method, query, payload)
+        assert 400 <= status < 500, (method, query)
+    # Raw protocol garbage on the socket: aiohttp answers 400, the server lives on.
+    host, port = wechat.url.split("//")[1].split("/")[0].split(":")
+    for garbage in (b"GET /wechat?%ZZ%00 HTTP/1.1\r\nHost: x\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\r\n\r\n",
+                    b"POST /wechat HTTP/1.1\r\nContent-Length: -5\r\n\r\n"):
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(garbage)
+        status_line = await asyncio.wait_for(reader.readline(), 5)
+        writer.close()
+        assert status_line.split()[1].startswith(b"4"), status_line
+    assert logged(assistant) == 0
+    assert "市人社局" in await wechat.ask(QUESTION)
+
+
 # --- WeChat's retries ---------------------------------------------------------------------------------
 
 
