@@ -6,6 +6,7 @@ a failed reload raises before the swap and the old index keeps serving.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import replace
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from knowledge import store
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
+from knowledge.damage import DamagedDatabase, set_aside
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Answer, ReloadReport
 from knowledge.search import Index
@@ -21,6 +23,7 @@ from knowledge.thesaurus import synonym_sets
 from knowledge.tokens import dictionary_tags
 
 BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
+log = logging.getLogger(__name__)
 
 
 def load_index(db_path: Path, lexicon: Lexicon) -> Index:
@@ -48,12 +51,36 @@ class KnowledgeBase:
         self.lexicon_dir = lexicon_dir
         self._reload_lock = threading.Lock()
         self.last_report: ReloadReport | None = None
-        if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
-            # Missing, unreadable, or built from another directory: build it from this one.
+        self.repairs: list[str] = []  # damaged files set aside, for the next reload report to say
+        if self._built_from() != str(self.knowledge_dir.resolve()):
+            # Missing, damaged, or built from another directory: build it from this one.
             self.last_report = store.build(self.knowledge_dir, self.db_path)
         self._db_seen = self.db_signature()
-        self.index = load_index(self.db_path, load_lexicon(lexicon_dir))
+        self.index = self._load(load_lexicon(lexicon_dir))
         warm_up()
+
+    def _built_from(self) -> str:
+        """store.built_from; a damaged file is set aside, so it is rebuilt like a missing one."""
+        try:
+            return store.built_from(self.db_path)
+        except DamagedDatabase:
+            self._set_aside()
+            return ""
+
+    def _set_aside(self) -> None:
+        aside = set_aside(self.db_path)
+        log.warning("the knowledge base was damaged; it is rebuilt from %s", self.knowledge_dir)
+        self.repairs.append(f"原知识库文件已损坏，已改名为 {aside.name} 保留，并从知识文件重新生成")
+
+    def _load(self, lexicon: Lexicon) -> Index:
+        """The stored file's Index; a file found damaged only now is set aside and rebuilt once."""
+        try:
+            return load_index(self.db_path, lexicon)
+        except DamagedDatabase:
+            self._set_aside()
+            self.last_report = store.build(self.knowledge_dir, self.db_path)
+            self._db_seen = self.db_signature()
+            return load_index(self.db_path, lexicon)
 
     def ask(self, question: str, limit: int = RESULTS) -> Answer:
         return answer(question, self.index, limit)
@@ -76,10 +103,12 @@ class KnowledgeBase:
             started = time.perf_counter()
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
             report = store.build(self.knowledge_dir, self.db_path, progress)
-            index = load_index(self.db_path, lexicon)
+            index = self._load(lexicon)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
-            self.last_report = replace(report, seconds=time.perf_counter() - started)
+            warnings = (*self.repairs, *report.warnings)
+            self.repairs.clear()
+            self.last_report = replace(report, warnings=warnings, seconds=time.perf_counter() - started)
             return self.last_report
 
     def db_signature(self) -> tuple:
@@ -99,9 +128,14 @@ class KnowledgeBase:
             if not seen or seen == self._db_seen:
                 return False
             self._db_seen = seen
-            if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
-                return False  # rebuilt from another directory (a test run): keep serving ours
-            self.index = load_index(self.db_path, load_lexicon(self.lexicon_dir))
+            try:
+                if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
+                    return False  # rebuilt from another directory (a test run): keep serving ours
+            except DamagedDatabase:  # damaged on disk while we serve from memory: rebuilt, so a restart is sound
+                self._set_aside()
+                self.last_report = store.build(self.knowledge_dir, self.db_path)
+                self._db_seen = self.db_signature()
+            self.index = self._load(load_lexicon(self.lexicon_dir))
             return True
 
     def sources_signature(self) -> tuple:
