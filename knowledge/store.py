@@ -94,7 +94,7 @@ def build(
         removed=tuple(k for k in before if k not in after),
         changed=tuple(k for k in after if k in before and before[k] != after[k]),
         warnings=tuple(repair_warnings) + tuple(duplicate_warnings)
-        + tuple(w for n in notices for w in notice_warnings(n)),
+        + tuple(file_warnings(notices)),
         seconds=time.perf_counter() - started,
     )
 
@@ -108,6 +108,22 @@ def previous_digests(db_path: Path) -> tuple[dict[str, str], list[str]]:
     except DamagedDatabase:
         aside = set_aside(db_path)
         return {}, [f"原知识库文件已损坏，已改名为 {aside.name} 保留，并从知识文件重新生成"]
+
+
+MAX_WARNINGS_PER_FILE = 10
+
+
+def file_warnings(notices: list[Notice]) -> list[str]:
+    """Each notice's warnings, at most MAX_WARNINGS_PER_FILE a file: one bad dump must not bury the report."""
+    by_source: dict[str, list[str]] = {}
+    for notice in notices:
+        by_source.setdefault(notice.source, []).extend(notice_warnings(notice))
+    lines = []
+    for source, warnings in by_source.items():
+        lines += warnings[:MAX_WARNINGS_PER_FILE]
+        if len(warnings) > MAX_WARNINGS_PER_FILE:
+            lines.append(f"{source}：另有 {len(warnings) - MAX_WARNINGS_PER_FILE} 条同类提示未列出")
+    return lines
 
 
 def notice_warnings(notice: Notice) -> list[str]:
