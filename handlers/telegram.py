@@ -52,6 +52,7 @@ from handlers.render import (
     render_stats,
     render_telegram,
 )
+from handlers.serving import BODY_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS
 from knowledge.errors import KnowledgeBaseError
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ CHANNEL = "telegram"
 SEND_RETRIES = 2  # AIORateLimiter resends after Telegram's 429 retry_after, this many times
 BOOTSTRAP_RETRIES = 3  # deleteWebhook / setWebhook at start-up, against a network blip
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
+WEBHOOK_MAX_BODY = 1024 * 1024  # an update is a few KB
 BUTTON_DATA = re.compile(r"^(?P<action>[a-z]+):(?P<view>\d+)$")  # "next:17": an action on view 17
 
 # --- configuration --------------------------------------------------------------------------------
@@ -187,6 +189,7 @@ async def start_telegram(application: Application, settings) -> None:
                 secret_token=webhook_secret(settings.get("TELEGRAM_BOT_TOKEN")),
                 bootstrap_retries=BOOTSTRAP_RETRIES,
             )
+            limit_webhook_server(application)
         else:
             await application.updater.start_polling(
                 timeout=POLL_TIMEOUT,
@@ -198,6 +201,34 @@ async def start_telegram(application: Application, settings) -> None:
     except BaseException:
         await stop_telegram(application)
         raise
+
+
+def limit_webhook_server(application: Application, idle_timeout: float = IDLE_TIMEOUT,
+                         max_connections: int = MAX_CONNECTIONS) -> bool:
+    """The webhook's tornado server, held to the limits of our other servers (handlers/serving.py).
+
+    Tornado waits an hour for a request's headers and accepts any number of connections; PTB does
+    not expose the server, so this reaches into it, and says so in the log when it cannot.
+    """
+    server = getattr(getattr(application.updater, "_httpd", None), "_http_server", None)
+    params, connections = getattr(server, "conn_params", None), getattr(server, "_connections", None)
+    if params is None or connections is None:
+        log.warning("Telegram webhook: cannot set timeouts on this python-telegram-bot's server")
+        return False
+    params.header_timeout, params.body_timeout = idle_timeout, BODY_TIMEOUT
+    params.max_body_size = WEBHOOK_MAX_BODY
+    handle_stream = getattr(server.handle_stream, "unlimited", server.handle_stream)
+
+    def limited(stream, address):
+        if len(connections) >= max_connections:
+            log.warning("Telegram webhook: %d connections open, refused one", max_connections)
+            stream.close()
+            return None
+        return handle_stream(stream, address)
+
+    limited.unlimited = handle_stream
+    server.handle_stream = limited
+    return True
 
 
 async def stop_telegram(application: Application) -> None:

@@ -25,6 +25,7 @@ from handlers import texts
 from handlers.assistant import Assistant
 from handlers.render import WECHAT_LIMIT, fit_wechat, render_wechat, utf8_len
 from handlers.replay import MAX_AGE, ReplayGuard
+from handlers.serving import BODY_TIMEOUT, read_body, start_site
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ class WeChatEndpoint:
         self.crypto = make_crypto(settings)
         self.assistant = assistant
         self.deadline = deadline
+        self.body_timeout = BODY_TIMEOUT
         self.seen: TTLCache = TTLCache(SEEN_MAX, SEEN_TTL)  # message key → task computing its reply text
         self.replays = ReplayGuard()
 
@@ -149,7 +151,8 @@ class WeChatEndpoint:
             return refused
         if request.content_length is not None and request.content_length > MAX_BODY:
             return web.Response(status=413, text="body too large")
-        body = await request.read()  # raises 413 past client_max_size when no Content-Length was sent
+        # 413 past client_max_size without a Content-Length; 408 when the body is too slow
+        body = await read_body(request, self.body_timeout)
         encrypted = query.get("encrypt_type", "raw") == "aes"
         if self.crypto is not None and not encrypted:
             # Safe mode signs the body; a plain request carries only a replayable URL signature.
@@ -264,10 +267,9 @@ def build_wechat_app(settings, assistant: Assistant, deadline: float = DEADLINE)
 
 async def start_wechat(settings, assistant: Assistant) -> web.AppRunner:
     """Serve /wechat on WECHAT_HOST:WECHAT_PORT in the running event loop; stop with `stop_wechat`."""
-    runner = web.AppRunner(build_wechat_app(settings, assistant), access_log_class=QuietAccessLogger)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.get("WECHAT_HOST"), settings.int("WECHAT_PORT"))
-    await site.start()
+    app = build_wechat_app(settings, assistant)
+    runner = await start_site(app, settings.get("WECHAT_HOST"), settings.int("WECHAT_PORT"),
+                              access_log_class=QuietAccessLogger)
     mode = "safe (AES)" if settings.get("WECHAT_AES_KEY") else "plain"
     urls = ", ".join(f"http://{address[0]}:{address[1]}{PATH}" for address in runner.addresses)
     log.info("WeChat: listening on %s in %s mode", urls, mode)

@@ -6,6 +6,7 @@ asserted here is one Telegram would have delivered.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -627,3 +628,23 @@ async def test_webhook_mode(api, assistant):
     assert hook.params["url"] == url and hook.params["secret_token"] == webhook_secret(TOKEN)
     assert "优化失业保险金发放领取程序" in shown(reply)
     assert not api.calls("getUpdates", include_failed=True)
+
+
+async def test_webhook_server_cuts_off_half_sent_headers_and_limits_connections(api, assistant):
+    from handlers.telegram import limit_webhook_server
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    extra = {"TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1", "TELEGRAM_WEBHOOK_PORT": port}
+    async with running(api, assistant, **extra) as app:
+        assert limit_webhook_server(app, idle_timeout=0.5, max_connections=10)
+        slow = []
+        for _ in range(30):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"POST /telegram-hook HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            slow.append((reader, writer))
+        for reader, writer in slow:  # closed: past the limit at once, the others after 0.5 s
+            assert await asyncio.wait_for(reader.read(), 30) == b""
+            writer.close()
+        async with aiohttp.ClientSession() as http, http.post(url, json={}) as after:
+            assert after.status == 403  # still serving (no secret: refused as before)
