@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from knowledge import model
 from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
+from knowledge.noise import looks_like_noise
 from knowledge.normalize import normalize, strip_markup
 from knowledge.places import places_in
 from knowledge.search import Index, Query
@@ -42,6 +43,8 @@ def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
     text = normalize(raw)
     if not text:
         return not_covered(question, index, reason=model.EMPTY)
+    if looks_like_noise(text, index.tokenizer.content_words):  # random characters: a chance match is no answer
+        return not_covered(question, index, reason=model.NO_MATCH)
     reference = referenced_notice(raw, text, index)
     if reference.missing:  # 「黄政办发〔2022〕63号」: a notice that is not loaded is no other notice
         return Answer(question, False, model.NONE, reason=model.NO_SUCH_NOTICE, notices=tuple(index.notices))
