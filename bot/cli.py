@@ -205,5 +205,96 @@ def export(obj, as_json):
             click.echo(json.dumps(clause_record(clause, notice), ensure_ascii=False))
 
 
+@cli.group()
+def user():
+    """Web console accounts: add, list, remove, change a password.
+
+    Example: echo 'a long password' | python -m bot user add 王芳 --role admin
+    """
+
+
+@contextmanager
+def console_store(obj):
+    from knowledge.accounts import AccountError, ConsoleStore
+
+    store = ConsoleStore(obj.settings.console_db_path)
+    try:
+        yield store
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+
+
+def read_password() -> str:
+    """Prompted twice, hidden, on a terminal; else the first line of standard input (scripts)."""
+    if sys.stdin.isatty():
+        return click.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["staff", "admin"]), default="staff", show_default=True,
+              help="staff search and browse; admin also uploads notices and reloads.")
+@click.pass_obj
+def user_add(obj, name, role):
+    """Add a web console account; the password is prompted (or read from standard input).
+
+    Example: python -m bot user add zhangsan --role staff
+    """
+    from knowledge.accounts import check_name
+
+    with console_store(obj) as store:
+        check_name(name)
+        if store.get(name):  # said before asking for a password
+            raise click.ClickException(f"用户 {name} 已存在（改密码用 user passwd {name}）")
+        store.add(name, role, read_password())
+    click.echo(f"已添加用户 {name}（{role}）")
+
+
+@user.command("list")
+@click.pass_obj
+def user_list(obj):
+    """List the web console accounts and their roles.
+
+    Example: python -m bot user list
+    """
+    import time
+
+    with console_store(obj) as store:
+        for account in store.accounts():
+            created = time.strftime("%Y-%m-%d", time.localtime(account.created))
+            click.echo(f"{account.name}\t{account.role}\t{created}")
+
+
+@user.command("remove")
+@click.argument("name")
+@click.pass_obj
+def user_remove(obj, name):
+    """Remove an account; its open sessions end at their next request.
+
+    Example: python -m bot user remove zhangsan
+    """
+    with console_store(obj) as store:
+        store.remove(name)
+    click.echo(f"已删除用户 {name}")
+
+
+@user.command("passwd")
+@click.argument("name")
+@click.pass_obj
+def user_passwd(obj, name):
+    """Set a new password (prompted, or read from standard input); open sessions end.
+
+    Example: python -m bot user passwd zhangsan
+    """
+    with console_store(obj) as store:
+        if store.get(name) is None:  # said before asking for a password
+            raise click.ClickException(f"没有用户 {name}")
+        store.set_password(name, read_password())
+    click.echo(f"已修改 {name} 的密码")
+
+
 def main():
     cli(prog_name="python -m bot")
