@@ -38,7 +38,7 @@ SETTINGS = (
     ("BOT_WEB_SECRET", "", "Key signing the web console's session cookies; default a random key beside BOT_CONSOLE_DB"),
     ("BOT_WEB_IDLE_MINUTES", "30", "A web console session ends after this many minutes without a request"),
     ("BOT_WEB_SECURE_COOKIE", "0", "1 to mark session cookies Secure (also done when X-Forwarded-Proto is https)"),
-    ("BOT_WEB_LOGIN_ATTEMPTS", "5", "Failed logins per user name or per address before logins are locked"),
+    ("BOT_WEB_LOGIN_ATTEMPTS", "5", "Failed logins for one user name (4x as many per address) before logins lock"),
     ("BOT_WEB_LOCKOUT_MINUTES", "15", "How long logins stay locked after too many failures"),
     ("BOT_WEB_UPLOAD_MB", "20", "Largest notice file an admin may upload, in MB"),
 )

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
@@ -42,6 +43,9 @@ SESSIONS = web.AppKey("sessions", auth.Sessions)
 THROTTLE = web.AppKey("throttle", auth.LoginThrottle)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 CONFIG = web.AppKey("config", dict)
+# Typed request keys where aiohttp has them (3.12+), plain names before.
+SESSION = web.RequestKey("session", dict) if hasattr(web, "RequestKey") else "session"
+ACCOUNT = web.RequestKey("account", Account) if hasattr(web, "RequestKey") else "account"
 
 
 def build_web_app(settings, assistant: Assistant, store: ConsoleStore) -> web.Application:
@@ -79,10 +83,10 @@ def templates() -> jinja2.Environment:
     return env
 
 
-def render(request: web.Request, name: str, status: int = 200, **context) -> web.Response:
-    session = request.get("session", {})
-    page = request.app[TEMPLATES].get_template(name).render(
-        account=request.get("account"), csrf=session.get("csrf", ""), path=request.path, **context)
+def render(request: web.Request, template: str, status: int = 200, **context) -> web.Response:
+    session = request.get(SESSION, {})
+    page = request.app[TEMPLATES].get_template(template).render(
+        account=request.get(ACCOUNT), csrf=session.get("csrf", ""), path=request.path, **context)
     return web.Response(text=page, content_type="text/html", charset="utf-8", status=status)
 
 
@@ -97,13 +101,13 @@ def forbidden(request: web.Request, message: str) -> web.Response:
 async def session_middleware(request: web.Request, handler):
     sessions = request.app[SESSIONS]
     session = sessions.load(request.cookies.get(auth.COOKIE))
-    request["session"] = session
-    request["account"] = current_account(request, session)
+    request[SESSION] = session
+    request[ACCOUNT] = current_account(request, session)
     try:
         response = await guarded(request, handler)
     except web.HTTPException as exc:  # redirects carry the cookie too
         response = exc
-    session = request["session"]
+    session = request[SESSION]
     if session.get("user"):
         session["seen"] = time.time()  # the idle timeout slides with every request
     if not request.path.startswith("/static/"):
@@ -123,13 +127,13 @@ async def guarded(request: web.Request, handler):
             limit = request.app[CONFIG]["upload_limit"] >> 20
             return render(request, "error.html", status=413, title="文件太大",
                           message=f"上传的文件不能超过 {limit} MB。")
-        if not auth.csrf_ok(request["session"], form.get(auth.CSRF_FIELD)):
+        if not auth.csrf_ok(request[SESSION], form.get(auth.CSRF_FIELD)):
             return forbidden(request, "表单已失效或缺少校验码（CSRF），请刷新页面后重试。")
-    if request["account"] is None and not request.path.startswith(PUBLIC):
+    if request[ACCOUNT] is None and not request.path.startswith(PUBLIC):
         if request.method != "GET":
             return forbidden(request, "请先登录。")
         target = request.path_qs if request.path != "/" or request.query_string else ""
-        raise web.HTTPFound("/login" + (f"?next={web.URL.build(path=target)}" if target else ""))
+        raise web.HTTPFound("/login" + (f"?{urlencode({'next': target})}" if target else ""))
     return await handler(request)
 
 
@@ -152,7 +156,7 @@ def is_https(request: web.Request) -> bool:
 
 def admin_only(handler):
     async def checked(request: web.Request):
-        if not request["account"].is_admin:
+        if not request[ACCOUNT].is_admin:
             return forbidden(request, "这个页面只有管理员可以使用。")
         return await handler(request)
 
@@ -163,9 +167,9 @@ def admin_only(handler):
 
 
 async def login_page(request: web.Request) -> web.Response:
-    if request["account"] is not None:
+    if request[ACCOUNT] is not None:
         raise web.HTTPFound(auth.safe_next(request.query.get("next")))
-    message = "登录已超时，请重新登录。" if request["session"].get("expired") else ""
+    message = "登录已超时，请重新登录。" if request[SESSION].get("expired") else ""
     return render(request, "login.html", error=message, username="", next=request.query.get("next", ""))
 
 
@@ -185,13 +189,13 @@ async def login(request: web.Request) -> web.Response:
         log.warning("web console: failed login for %r from %s", username[:32], request.remote)
         return render(request, "login.html", status=401, error="用户名或密码不正确。", username=username, next=target)
     throttle.succeeded(keys[0])
-    request["session"] = auth.new_session(account.name, account.epoch)
+    request[SESSION] = auth.new_session(account.name, account.epoch)
     log.info("web console: %s logged in", account.name)
     raise web.HTTPFound(auth.safe_next(target))
 
 
 async def logout(request: web.Request) -> web.Response:
-    request["session"] = auth.new_session()
+    request[SESSION] = auth.new_session()
     raise web.HTTPFound("/login")
 
 
@@ -297,7 +301,7 @@ async def upload(request: web.Request) -> web.Response:
             path, replaced = await asyncio.to_thread(save_upload, config["knowledge_dir"], field.filename,
                                                      field.file, config["upload_limit"])
             saved.append(f"{path.name}{'（已替换同名文件）' if replaced else ''}")
-            log.info("web console: %s uploaded %s", request["account"].name, path.name)
+            log.info("web console: %s uploaded %s", request[ACCOUNT].name, path.name)
         except UploadError as exc:
             errors.append(str(exc))
     message = f"已上传：{'、'.join(saved)}。点击「重建知识库」后生效。" if saved else ""
@@ -306,7 +310,7 @@ async def upload(request: web.Request) -> web.Response:
 
 @admin_only
 async def reload(request: web.Request) -> web.Response:
-    account, store = request["account"], request.app[STORE]
+    account, store = request[ACCOUNT], request.app[STORE]
     try:
         report = await request.app[ASSISTANT].reload()
     except KnowledgeBaseError as exc:

@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 COOKIE = "gazette_session"
 CSRF_FIELD = "csrf_token"
 FORGET_AFTER = 10_000  # throttle keys kept before stale ones are dropped
+ADDRESS_FACTOR = 4  # an address may fail this many times more than one user name: an office shares one NAT address
 
 
 def secret_key(configured: str, store_path: Path) -> str:
@@ -97,7 +98,7 @@ class LoginThrottle:
             while times and now - times[0] > self.lockout_seconds:
                 times.popleft()
             times.append(now)
-            if len(times) >= self.attempts:
+            if len(times) >= self.attempts * (ADDRESS_FACTOR if key.startswith("addr:") else 1):
                 self._locked_until[key] = now + self.lockout_seconds
                 times.clear()
 

@@ -7,6 +7,7 @@ import re
 import tempfile
 import unicodedata
 from pathlib import Path
+from urllib.parse import unquote
 
 from knowledge.base import BUNDLED_NOTICES
 
@@ -20,7 +21,8 @@ class UploadError(ValueError):
 
 def safe_name(filename: str) -> str:
     """A plain file name from what the browser sent: no folders, no hidden or lock files, a known type."""
-    name = unicodedata.normalize("NFKC", filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    # Some clients send the name %-encoded (RFC 5987 style); a folder part is dropped either way.
+    name = unicodedata.normalize("NFKC", unquote(filename or "")).replace("\\", "/").rsplit("/", 1)[-1].strip()
     name = UNSAFE.sub("_", name).strip("._ ")
     stem, dot, ext = name.rpartition(".")
     ext = f".{ext.lower()}" if dot else ""
