@@ -19,11 +19,29 @@ from knowledge.errors import KnowledgeBaseError
 
 
 class Context:
-    """Settings and a lazily opened knowledge base, shared by the commands."""
+    """Settings and a lazily opened knowledge base, shared by the commands.
 
-    def __init__(self, settings):
-        self.settings = settings
+    --knowledge and --db may come before the command name or after it; the later one wins.
+    """
+
+    def __init__(self, overrides: dict):
+        self.overrides = dict(overrides)
+        self._settings = None
         self._kb = None
+        self.rebuild = False  # `reload` may replace a knowledge base built from another directory
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            try:
+                self._settings = load_settings(self.overrides)
+            except SettingError as exc:
+                raise click.ClickException(str(exc)) from exc
+        return self._settings
+
+    def override(self, name: str, value) -> None:
+        self.overrides[name] = value
+        self._settings = self._kb = None
 
     @property
     def kb(self):
@@ -31,11 +49,28 @@ class Context:
             from knowledge.base import KnowledgeBase
 
             s = self.settings
+            if not self.rebuild:
+                refuse_other_directory(s.db_path, s.knowledge_dir)
             try:
                 self._kb = KnowledgeBase(s.db_path, s.knowledge_dir, s.lexicon_dir)
             except KnowledgeBaseError as exc:
                 raise click.ClickException(failure_message(exc)) from exc
         return self._kb
+
+
+def refuse_other_directory(db_path, knowledge_dir) -> None:
+    """A knowledge base file built from another directory is never replaced silently: say so and stop."""
+    from pathlib import Path
+
+    from knowledge.store import built_from
+
+    held = built_from(db_path)
+    if held and held != str(Path(knowledge_dir).resolve()):
+        raise click.ClickException(
+            f"知识库文件 {db_path} 是由 {held} 生成的，不是 {Path(knowledge_dir).resolve()}。\n"
+            f"要使用它：加 --knowledge {held}；要改用新目录：运行 reload --knowledge {knowledge_dir}"
+            f"（会替换它）；或用 --db 另选一个文件。"
+        )
 
 
 def failure_message(exc: Exception) -> str:
@@ -44,30 +79,42 @@ def failure_message(exc: Exception) -> str:
     return render_reload_failure(exc)
 
 
+ENV_OF = {"knowledge_dir": "BOT_KNOWLEDGE_DIR", "db_path": "BOT_DB"}
+KNOWLEDGE_HELP = "Directory of notice files (env BOT_KNOWLEDGE_DIR; default the bundled gazette)."
+DB_HELP = "Knowledge base file (env BOT_DB; default BOT_DATA_DIR/knowledge.db)."
+
+
+def knowledge_options(command):
+    """--knowledge and --db after the command name too (`reload --knowledge DIR`)."""
+
+    def remember(ctx, param, value):
+        if value is not None:
+            ctx.ensure_object(Context).override(ENV_OF[param.name], value)
+
+    command = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None, expose_value=False,
+                           callback=remember, help=DB_HELP)(command)
+    return click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False), default=None,
+                        expose_value=False, callback=remember, help=KNOWLEDGE_HELP)(command)
+
+
 @click.group(invoke_without_command=True)
-@click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False), default=None,
-              help="Directory of notice files (env BOT_KNOWLEDGE_DIR; default the bundled gazette).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-              help="Knowledge base file (env BOT_DB; default BOT_DATA_DIR/knowledge.db).")
+@click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False), default=None, help=KNOWLEDGE_HELP)
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None, help=DB_HELP)
 @click.pass_context
 def cli(ctx, knowledge_dir, db_path):
     """Answer citizens' questions from government notices.
 
-    With no command: run every chat channel configured in the environment (Telegram, WeChat),
-    or an interactive console chat when none is.
+    With no command: run every channel configured in the environment (Telegram, WeChat, the web
+    console), or an interactive console chat when none is.
 
     Example: python -m bot ask 失业金怎么领
     """
-    try:
-        settings = load_settings({"BOT_KNOWLEDGE_DIR": knowledge_dir, "BOT_DB": db_path})
-    except SettingError as exc:
-        raise click.ClickException(str(exc)) from exc
-    ctx.obj = Context(settings)
+    ctx.obj = Context({"BOT_KNOWLEDGE_DIR": knowledge_dir, "BOT_DB": db_path})
     if ctx.invoked_subcommand is None:
         from bot.app import run
 
         try:
-            run(settings, lambda: ctx.obj.kb)
+            run(ctx.obj.settings, lambda: ctx.obj.kb)
         except SettingError as exc:
             raise click.ClickException(str(exc)) from exc
 
@@ -76,38 +123,53 @@ def cli(ctx, knowledge_dir, db_path):
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer.")
 @click.option("--explain", is_flag=True, help="Show tokens, expansions and per-field scores.")
+@click.option("--full", is_flag=True, help="The whole clause (全文), not the matched sentences.")
+@click.option("-n", "--candidates", type=click.IntRange(1, 20), default=None,
+              help="Print the top N candidate clauses in full (for hotline staff).")
+@knowledge_options
 @click.pass_obj
-def ask(obj, question, as_json, explain):
+def ask(obj, question, as_json, explain, full, candidates):
     """Answer QUESTION, or each line of standard input (one answer a line, in order).
 
-    Example: echo 楼下广场舞太吵了 | python -m bot ask --json
+    Examples: python -m bot ask -n 5 失业金怎么领 ·
+    echo 楼下广场舞太吵了 | python -m bot ask --json
     """
-    from handlers.render import render_console, render_explain, render_json
+    from handlers import texts
+    from handlers.render import render_candidates, render_console, render_explain, render_json
 
     questions = [question] if question is not None else (line.rstrip("\r\n") for line in sys.stdin)
     kb = obj.kb
     for q in questions:
-        result = kb.ask(q)
+        result = kb.ask(q, max(candidates or 0, 5))
         if as_json:
             click.echo(render_json(result))
-        else:
-            click.echo(render_console(result))
-            if explain:
-                click.echo(render_explain(result))
-            if question is None:
-                click.echo("")
+            continue
+        click.echo(render_candidates(result, candidates) if candidates else render_console(result, full=full))
+        if explain:
+            click.echo(render_explain(result))
+        if question is None:
+            click.echo("")
+        elif result.shows_clause and not (full or candidates) and sys.stdout.isatty():
+            click.echo(texts.ASK_FOLLOW_UP)
 
 
 @cli.command()
+@knowledge_options
 @click.pass_obj
 def reload(obj):
     """Rebuild the knowledge base from the knowledge directory, all or nothing.
 
-    Example: python -m bot --knowledge ./notices reload
+    A knowledge base file built from another directory is replaced by one built from this one.
+
+    Example: python -m bot reload --knowledge ./notices
     """
     from handlers.render import render_reload_report
 
+    obj.rebuild = True
     kb = obj.kb
+    if kb.last_report is not None:  # opening it just built it (new, or from another directory)
+        click.echo(render_reload_report(kb.last_report))
+        return
     try:
         with reload_progress() as progress:
             report = kb.reload(progress=progress)
@@ -161,37 +223,77 @@ def stats(obj, days):
 
 @cli.command()
 @click.argument("name")
-@click.pass_obj
-def unit(obj, name):
-    """List the clauses a unit leads or shares.
+@knowledge_options
+@click.pass_context
+def unit(ctx, name):
+    """List the clauses a unit leads or shares; exits 1 when no clause names it.
 
     Example: python -m bot unit 市人社局
     """
     from handlers.render import render_console
 
-    click.echo(render_console(obj.kb.unit(name)))
+    answer = ctx.obj.kb.unit(name)
+    click.echo(render_console(answer))
+    if not answer.answered:
+        ctx.exit(1)
 
 
 @cli.command()
-@click.argument("reference")
-@click.pass_obj
-def doc(obj, reference):
-    """Show a notice's outline, by 文号 (黄政办发〔2022〕58号 or 58号) or title.
+@click.argument("reference", required=False)
+@knowledge_options
+@click.pass_context
+def doc(ctx, reference):
+    """Show a notice's outline, by 文号 (黄政办发〔2022〕58号, 58号 or 58) or title; with none, list the notices.
 
-    Example: python -m bot doc 58号
+    Exits 1 when no notice matches.
+
+    Example: python -m bot doc 58
     """
-    from handlers.render import render_console
+    from handlers import texts
+    from handlers.render import notice_list, render_console
 
-    click.echo(render_console(obj.kb.doc(reference)))
+    kb = ctx.obj.kb
+    if not reference:
+        click.echo("\n".join([texts.KNOWN_NOTICES, *notice_list(kb.notices, limit=len(kb.notices))]))
+        return
+    answer = kb.doc(reference)
+    click.echo(render_console(answer))
+    if not answer.answered:
+        ctx.exit(1)
 
 
 @cli.group()
 def kb():
-    """Inspect the knowledge base."""
+    """Inspect the knowledge base.
+
+    Example: python -m bot kb info
+    """
+
+
+@kb.command("info")
+@knowledge_options
+@click.pass_obj
+def info(obj):
+    """Which knowledge directory the knowledge base file holds, and how many notices and clauses.
+
+    Example: python -m bot kb info --db data/knowledge.db
+    """
+    from knowledge.store import built_from
+
+    s = obj.settings
+    held = built_from(s.db_path)
+    click.echo(f"知识库文件：{s.db_path}")
+    click.echo(f"生成自目录：{held or '（未知，或文件不存在）'}")
+    click.echo(f"当前设置的目录：{s.knowledge_dir.resolve()}")
+    if held:
+        obj.override("BOT_KNOWLEDGE_DIR", held)  # read what the file holds, whatever is configured
+        notices = obj.kb.notices
+        click.echo(f"通知 {len(notices)} 件 · 条款 {sum(len(n.clauses) for n in notices)} 条")
 
 
 @kb.command("export")
 @click.option("--json", "as_json", is_flag=True, default=True, help="One JSON object per clause (the default).")
+@knowledge_options
 @click.pass_obj
 def export(obj, as_json):
     """Print every clause as one JSON object a line.
@@ -297,4 +399,5 @@ def user_passwd(obj, name):
 
 
 def main():
-    cli(prog_name="python -m bot")
+    """The installed `gazette-bot` script (`python -m bot` runs bot/__main__.py, which names itself)."""
+    cli(prog_name="gazette-bot")
