@@ -262,7 +262,7 @@ class Index:
     def support(self, query: Query, hit: Hit) -> Support:
         """How well a clause supports answering the question (see `Support`)."""
         doc = self.doc_of(hit)
-        matched = unknown = missing = evidence = strongest_unknown = 0.0
+        matched = unknown = missing = evidence = strongest_unknown = focus = 0.0
         for concept in query.concepts:
             if not concept.evidence:
                 continue
@@ -273,6 +273,7 @@ class Index:
                 continue
             centrality = self.centrality(concept, doc)
             if centrality:
+                focus = max(focus, centrality)
                 matched += concept.importance
                 evidence += concept.importance * centrality
             elif self._known(concept):
@@ -283,8 +284,9 @@ class Index:
         against = unknown + MISSING_FACTOR * missing
         if len(hit.clause.title) >= 4 and normalize(hit.clause.title) in query.text:
             evidence += self.max_idf  # the question names the clause by its heading
+            focus = 1.0
         share = matched / (matched + against) if matched else 0.0
-        return Support(share, evidence, strongest_unknown)
+        return Support(share, evidence, strongest_unknown, focus, missing)
 
     def _absent_service(self, concept: Concept) -> bool:
         return concept.surface in self.tokenizer.topics and concept.surface not in self.df
