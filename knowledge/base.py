@@ -81,7 +81,8 @@ class KnowledgeBase:
             index = load_index(self.db_path, lexicon)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
-            self.last_report = replace(report, seconds=time.perf_counter() - started)
+            self.last_report = replace(report, seconds=time.perf_counter() - started,
+                                       warnings=report.warnings + tuple(lexicon.conflicts()))
             return self.last_report
 
     def db_signature(self) -> tuple:

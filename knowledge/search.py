@@ -289,7 +289,11 @@ class Index:
         return Support(share, evidence, strongest_unknown, focus, missing)
 
     def _absent_service(self, concept: Concept) -> bool:
-        return concept.surface in self.tokenizer.topics and concept.surface not in self.df
+        """A public service (topics.txt) that no notice names, in the question's words or the official
+        ones it stands for: 公积金 (→ 住房公积金) is absent only when 住房公积金 is too."""
+        # The words that stand for it (official terms of a synonym), not its parts or guesses.
+        words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
+        return bool(words & self.tokenizer.topics) and not any(w in self.df for w in words)
 
     def _topicality(self, concept: Concept) -> float:
         """How surely an unknown concept names a topic the notices lack.
@@ -297,7 +301,8 @@ class Index:
         A public-service topic (公积金, 暖气费) surely does; another noun may (电冰箱, 大卡车 are
         often just context); other words (离谱, 弄完) are how people talk.
         """
-        words = {concept.surface} | {t for t, _ in concept.terms}
+        # The words that stand for it (official terms of a synonym), not its parts or guesses.
+        words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
         if words & self.tokenizer.topics:
             return SERVICE_TOPICALITY
         return NOUN_TOPICALITY if self.tokenizer.is_noun(concept.surface) else OTHER_WORD
