@@ -38,3 +38,22 @@ def test_an_everyday_name_of_a_service_the_notices_cover_is_answered(tmp_path):
 def test_an_everyday_name_of_a_service_the_notices_lack_is_declined(tiny_kb):
     answer = tiny_kb.ask("电子社保卡能提取公积金吗")  # 电子社保卡 is covered, 公积金 is not
     assert answer.hits and not answer.answered and answer.reason == UNKNOWN_TOPIC
+
+
+TOILETS = TINY_NOTICE.replace("3.推广电子社保卡。", (
+    "3.新建公共厕所。在主要街道新建改建公共厕所8座，实行扬尘污染精细化管理。（牵头单位：市城管局）\n"
+    "4.推广电子社保卡。"
+))
+
+
+def test_a_short_form_finds_the_full_form_without_a_synonym_line(tmp_path):
+    folder, lexicon = tmp_path / "notices", tmp_path / "lexicon"
+    folder.mkdir()
+    (folder / "notice.txt").write_text(TOILETS, encoding="utf-8")
+    shutil.copytree(BUNDLED, lexicon)
+    (lexicon / "synonyms.txt").write_text("", encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "k.db", folder, lexicon)
+    for question in ("今年建几座公厕", "扬尘有人管吗"):  # 公厕 ⊂ 公共厕所; 扬/尘 joined as the notices write it
+        concepts = {c.surface: [t for t, _ in c.terms] for c in kb.ask(question).evidence.concepts}
+        assert "公共厕所" in concepts.get("公厕", []) or "扬尘污染" in concepts.get("扬尘", []), concepts
+        assert kb.ask(question).hits[0].clause.title == "新建公共厕所"
