@@ -144,7 +144,7 @@ class Index:
 
     def analyze(self, question: str) -> Query:
         """Normalise, segment and expand a question into concepts."""
-        text = normalize(question)
+        text = self.lexicon.to_mandarin(normalize(question))
         concepts: list[Concept] = []
         for span, official, exact in self.expander.synonyms(text):
             weight = SYNONYM_WEIGHT if exact else SYNONYM_WEIGHT * GAPPED_FACTOR

@@ -2,8 +2,10 @@
 
 import shutil
 
+import pytest
+
 from knowledge.base import KnowledgeBase
-from knowledge.lexicon import BUNDLED, load_lexicon
+from knowledge.lexicon import BUNDLED, LexiconError, load_lexicon
 from knowledge.model import UNKNOWN_TOPIC
 from tests.conftest import TINY_NOTICE
 
@@ -57,3 +59,17 @@ def test_a_short_form_finds_the_full_form_without_a_synonym_line(tmp_path):
         concepts = {c.surface: [t for t, _ in c.terms] for c in kb.ask(question).evidence.concepts}
         assert "公共厕所" in concepts.get("公厕", []) or "扬尘污染" in concepts.get("扬尘", []), concepts
         assert kb.ask(question).hits[0].clause.title == "新建公共厕所"
+
+
+def test_regional_words_are_read_as_mandarin():
+    assert load_lexicon().to_mandarin("屋里冇得人接伢，几多钱") == "家里没有人接孩子，多少钱"
+
+
+def test_a_bad_dialect_line_is_reported_with_its_place(tmp_path):
+    lexicon = tmp_path / "lexicon"
+    shutil.copytree(BUNDLED, lexicon)
+    with open(lexicon / "dialect.txt", "a", encoding="utf-8") as f:
+        f.write("冇得 没有\n")
+    with pytest.raises(LexiconError) as error:
+        load_lexicon(lexicon)
+    assert any("dialect.txt:" in line for line in error.value.reasons)
