@@ -52,7 +52,7 @@ class Context:
             if not self.rebuild:
                 refuse_other_directory(s.db_path, s.knowledge_dir)
             try:
-                self._kb = KnowledgeBase(s.db_path, s.knowledge_dir, s.lexicon_dir)
+                self._kb = KnowledgeBase(s.db_path, s.knowledge_dir, s.lexicon_dir, s.get("BOT_REGION"))
             except KnowledgeBaseError as exc:
                 raise click.ClickException(failure_message(exc)) from exc
         return self._kb
