@@ -246,6 +246,14 @@ async def test_a_password_change_ends_open_sessions(make_client, store):
     assert (await client.get("/", allow_redirects=False)).status == 302
 
 
+async def test_an_idle_session_is_sent_to_log_in_again(make_client):
+    client = await make_client(BOT_WEB_IDLE_MINUTES="0")
+    await log_in(client)
+    response = await client.get("/notices", allow_redirects=False)
+    assert response.status == 302 and "expired=1" in response.headers["Location"]
+    assert "登录已超时" in await (await client.get(response.headers["Location"])).text()
+
+
 async def test_a_forged_cookie_is_a_stranger(make_client):
     client = await make_client()
     other = auth.Sessions("another key", 600)

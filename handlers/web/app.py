@@ -133,7 +133,10 @@ async def guarded(request: web.Request, handler):
         if request.method != "GET":
             return forbidden(request, "请先登录。")
         target = request.path_qs if request.path != "/" or request.query_string else ""
-        raise web.HTTPFound("/login" + (f"?{urlencode({'next': target})}" if target else ""))
+        query = {"next": target} if target else {}
+        if request[SESSION].get("expired"):
+            query["expired"] = "1"
+        raise web.HTTPFound("/login" + (f"?{urlencode(query)}" if query else ""))
     return await handler(request)
 
 
@@ -169,7 +172,8 @@ def admin_only(handler):
 async def login_page(request: web.Request) -> web.Response:
     if request[ACCOUNT] is not None:
         raise web.HTTPFound(auth.safe_next(request.query.get("next")))
-    message = "登录已超时，请重新登录。" if request[SESSION].get("expired") else ""
+    expired = request[SESSION].get("expired") or request.query.get("expired")
+    message = "登录已超时，请重新登录。" if expired else ""
     return render(request, "login.html", error=message, username="", next=request.query.get("next", ""))
 
 
