@@ -79,6 +79,7 @@ def failure_message(exc: Exception) -> str:
     return render_reload_failure(exc)
 
 
+CLI_USER = "（命令行）"  # who reloaded, in the web console's history
 ENV_OF = {"knowledge_dir": "BOT_KNOWLEDGE_DIR", "db_path": "BOT_DB"}
 KNOWLEDGE_HELP = "Directory of notice files (env BOT_KNOWLEDGE_DIR; default the bundled gazette)."
 DB_HELP = "Knowledge base file (env BOT_DB; default BOT_DATA_DIR/knowledge.db)."
@@ -166,16 +167,31 @@ def reload(obj):
     from handlers.render import render_reload_report
 
     obj.rebuild = True
-    kb = obj.kb
-    if kb.last_report is not None:  # opening it just built it (new, or from another directory)
-        click.echo(render_reload_report(kb.last_report))
-        return
     try:
-        with reload_progress() as progress:
-            report = kb.reload(progress=progress)
-    except KnowledgeBaseError as exc:
-        raise click.ClickException(failure_message(exc)) from exc
+        kb = obj.kb
+        if kb.last_report is not None:  # opening it just built it (new, or from another directory)
+            report = kb.last_report
+        else:
+            with reload_progress() as progress:
+                report = kb.reload(progress=progress)
+    except (KnowledgeBaseError, click.ClickException) as exc:
+        message = exc.message if isinstance(exc, click.ClickException) else failure_message(exc)
+        remember_reload(obj.settings, False, message)
+        raise click.ClickException(message) from exc
+    remember_reload(obj.settings, True, render_reload_report(report))
     click.echo(render_reload_report(report))
+
+
+def remember_reload(settings, ok: bool, summary: str) -> None:
+    """A reload from the command line joins the web console's history, where the console is in use."""
+    if settings.console_db_path.exists():
+        from knowledge.accounts import ConsoleStore
+
+        store = ConsoleStore(settings.console_db_path)
+        try:
+            store.record_reload(CLI_USER, ok, summary)
+        finally:
+            store.close()
 
 
 @contextmanager

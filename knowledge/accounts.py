@@ -63,9 +63,7 @@ class ConsoleStore:
                                  pk="name", if_not_exists=True)
         self._db["reloads"].create({"id": int, "time": float, "user": str, "ok": int, "summary": str},
                                    pk="id", if_not_exists=True)
-        # Verifying against this when a name is unknown takes as long as a real check,
-        # so response times do not tell which names exist.
-        self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+        self._dummy_hash = ""
 
     # --- accounts --------------------------------------------------------------------------------
 
@@ -110,6 +108,10 @@ class ConsoleStore:
         """The account when the password is right, else None (slow on purpose: Argon2)."""
         with self._lock:
             rows = list(self._db["users"].rows_where("name = ?", [name]))
+        if not rows and not self._dummy_hash:
+            # Verifying against this when a name is unknown takes as long as a real check,
+            # so response times do not tell which names exist.
+            self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
         stored = rows[0]["password_hash"] if rows else self._dummy_hash
         try:
             self._hasher.verify(stored, password)

@@ -35,3 +35,17 @@ def test_refusals_exit_non_zero_and_say_why(tmp_path):
     assert bad_role.exit_code == 2
     assert run(tmp_path, "remove", "nobody").exit_code == 1
     assert run(tmp_path, "passwd", "nobody", input="long enough pw\n").exit_code == 1
+
+
+def test_reloads_from_the_command_line_join_the_consoles_history(tmp_path, tiny_dir):
+    assert run(tmp_path, "add", "a", input="long enough pw\n").exit_code == 0
+    env = {"BOT_CONSOLE_DB": str(tmp_path / "console.db")}
+    options = ["--db", str(tmp_path / "kb.db"), "--knowledge", str(tiny_dir)]
+    assert CliRunner().invoke(cli, [*options, "reload"], env=env).exit_code == 0
+    (tiny_dir / "broken.txt").write_bytes(bytes(range(256)) * 40)
+    assert CliRunner().invoke(cli, [*options, "reload"], env=env).exit_code == 1
+    store = ConsoleStore(tmp_path / "console.db")
+    failed, done = store.reloads()
+    store.close()
+    assert done.ok and "通知 1 件" in done.summary and done.user == "（命令行）"
+    assert not failed.ok and "broken.txt" in failed.summary
