@@ -175,11 +175,16 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
 
 def numbered_clause(notice: Notice, number: int):
     """The clause printed with that number: a task item (13.), an article (第十三条), a table row,
-    else a section (（十三）)."""
-    for kinds in ((ITEM, ARTICLE, TABLE_ROW), (SECTION,)):
-        for clause in notice.clauses:
-            if clause.kind in kinds and number_value(clause.number) == number:
-                return clause
+    else one numbered （十三） — 「57号 第4项」 means item 4., not the target （四） above the items."""
+    numbered = [c for c in notice.clauses if number_value(c.number) == number]
+    for wanted in (
+        lambda c: c.kind in (ITEM, TABLE_ROW) and c.number.strip(".．、 ").isdigit() or c.kind == ARTICLE,
+        lambda c: c.kind in (ITEM, ARTICLE, TABLE_ROW),
+        lambda c: c.kind == SECTION,
+    ):
+        found = next((c for c in numbered if wanted(c)), None)
+        if found is not None:
+            return found
     return None
 
 
