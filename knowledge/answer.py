@@ -23,6 +23,8 @@ MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
 # the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
 MIN_EVIDENCE = 0.45
+FULL_COVERAGE = 0.95
+FULL_COVERAGE_EVIDENCE = 0.2
 IN_NOTICE_EVIDENCE = 0.15  # a lower bar for a clause of a notice the question has already named
 PASSING_FOCUS = 1.0
 MISSING_AGAINST_PASSING = 1.0
@@ -84,9 +86,13 @@ def by_relevance(hits: list[Hit]) -> list[Hit]:
 
 def confident(index: Index, hit: Hit) -> bool:
     support = hit.support
+    # Every concept of the question in the clause lowers the bar: 「2022到2024年新增残疾人就业多少人」
+    # asks about words its whole notice shares, so none of them is rare.
+    whole = support.share >= FULL_COVERAGE and len(hit.matched_terms) >= 2
+    bar = FULL_COVERAGE_EVIDENCE if whole else MIN_EVIDENCE
     return (
         support.share >= MIN_COVERAGE
-        and support.evidence >= MIN_EVIDENCE * index.max_idf
+        and support.evidence >= bar * index.max_idf
         and support.unknown_topic <= UNKNOWN_TOPIC_RATIO * support.evidence
         and not merely_mentioned(hit)
     )
