@@ -23,11 +23,12 @@ MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
 # the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
 MIN_EVIDENCE = 0.45
-FULL_COVERAGE = 0.95
-FULL_COVERAGE_EVIDENCE = 0.2
+FULL_COVERAGE = 0.95  # share of the question matched that counts as all of it…
+FULL_COVERAGE_EVIDENCE = 0.2  # …and the lower evidence bar it earns
 IN_NOTICE_EVIDENCE = 0.15  # a lower bar for a clause of a notice the question has already named
-PASSING_FOCUS = 1.0
-MISSING_AGAINST_PASSING = 1.0
+CLEAR_MARGIN = 2.0  # times the runner-up's score for a clause of a named notice to stand alone
+PASSING_FOCUS = 1.0  # below this centrality every matched word is a passing mention
+MISSING_AGAINST_PASSING = 1.0  # missing weight, as a share of the evidence, that outweighs passing mentions
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
 WHO = re.compile(
@@ -171,12 +172,18 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
             return Answer(question, True, model.CLAUSE, tuple(hits[:limit]), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
         # 「…是哪份文件印发的」 asks about the notice, not one of its clauses.
-        if hits and hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf:
+        if hits and (hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf or clear_winner(hits)):
             return Answer(question, True, model.CLAUSE, tuple(hits), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
     # 「58号文讲了什么」: the outline, clauses in order.
     return Answer(question, True, model.NOTICE, tuple(Hit(c, notice, 0.0) for c in notice.clauses[:limit]),
                   notice=notice)
+
+
+def clear_winner(hits: list[Hit]) -> bool:
+    """Within a notice the question named, one clause far ahead of the rest answers it even in common
+    words (「质量提升三年行动计划里，公共服务质量满意度要达到多少分」)."""
+    return len(hits) == 1 and hits[0].score > 0 or len(hits) > 1 and hits[0].score >= CLEAR_MARGIN * hits[1].score
 
 
 def numbered_clause(notice: Notice, number: int):
