@@ -40,7 +40,7 @@ UNIT_DUTIES = re.compile(
 TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
 RESULTS = 5  # candidates an answer carries: the answer and what 下一条 pages through
 RERANKED = 10  # candidates weighed by their evidence before the best RESULTS are kept
-EVIDENCE_WEIGHT = 0.5  # evidence (as a share of the best candidate's) against score (likewise)
+EVIDENCE_WEIGHT = 0.6  # evidence (as a share of the best candidate's) against score (likewise)
 
 
 def answer(question: str, index: Index, limit: int = RESULTS, region: str = "") -> Answer:
@@ -64,10 +64,14 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "") 
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
-    for within in index.catalog.scopes(region, named):
+    scopes = [(within, False) for within in index.catalog.scopes(region, named)]
+    mentioned = loosely_named(text, index)
+    if mentioned is not None:  # 「质量提升的计划里…」: that notice first, as a named one, then as usual
+        scopes.insert(0, (frozenset(index.members(mentioned)), True))
+    for within, in_named_notice in scopes:
         query, hits = index.search(raw, max(limit, RERANKED), within=within)
         hits = by_relevance(index.with_support(query, hits))[:limit]
-        if hits and confident(index, hits[0]):
+        if hits and (confident(index, hits[0]) or in_named_notice and relevant_in_notice(index, hits)):
             break
     else:
         return not_covered(question, index, hits, query)
@@ -172,12 +176,17 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
             return Answer(question, True, model.CLAUSE, tuple(hits[:limit]), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
         # 「…是哪份文件印发的」 asks about the notice, not one of its clauses.
-        if hits and (hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf or clear_winner(hits)):
+        if hits and relevant_in_notice(index, hits):
             return Answer(question, True, model.CLAUSE, tuple(hits), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
     # 「58号文讲了什么」: the outline, clauses in order.
     return Answer(question, True, model.NOTICE, tuple(Hit(c, notice, 0.0) for c in notice.clauses[:limit]),
                   notice=notice)
+
+
+def relevant_in_notice(index: Index, hits: list[Hit]) -> bool:
+    """The bar for the best clause of a notice the question named: some evidence, or far ahead."""
+    return hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf or clear_winner(hits)
 
 
 def clear_winner(hits: list[Hit]) -> bool:
@@ -207,6 +216,24 @@ def headed_clauses(notice: Notice, rest: str, index: Index) -> list:
     if not words:
         return []
     return [c for c in notice.clauses if c.title and all(w in normalize(c.title) for w in words)][:2]
+
+
+LOOSE_DOC = re.compile(r"(计划|方案|意见|办法|规定|通知)")
+LOOSE_TITLE_MIN = 4  # characters in a row a loose mention shares with a title
+
+
+def loosely_named(text: str, index: Index) -> Notice | None:
+    """A notice named loosely by a few words of its title before the kind of document it is:
+    「质量提升的计划里」 → 《黄石市质量提升三年行动计划》. None when no title, or more than one, fits."""
+    found: set[int] = set()
+    for m in LOOSE_DOC.finditer(text):
+        before = text[max(0, m.start() - 10) : m.start()]
+        pieces = {before[i : i + LOOSE_TITLE_MIN] for i in range(len(before) - LOOSE_TITLE_MIN + 1)}
+        for number, notice in enumerate(index.notices):
+            title = normalize(notice.short_title)
+            if m[1] in title and any(p in title for p in pieces):
+                found.add(number)
+    return index.notices[found.pop()] if len(found) == 1 else None
 
 
 def other_places(named: tuple[str, ...], index: Index) -> tuple[str, ...]:
