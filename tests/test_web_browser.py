@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.base import BUNDLED_NOTICES
+from knowledge.bundled import BUNDLED_NOTICES
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

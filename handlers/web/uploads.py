@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote
 
-from knowledge.base import BUNDLED_NOTICES
+from knowledge.bundled import BUNDLED_NOTICES
 
 ALLOWED = (".txt", ".docx", ".pdf", ".html", ".htm")
 UNSAFE = re.compile(r"[^\w.\-（）()〔〕【】]+")  # \w keeps Chinese; everything else becomes _
