@@ -15,12 +15,11 @@ from handlers import texts
 from handlers.conversation import Conversation, Conversations, MemoryConversations, View, compact, paging_command
 from knowledge.answer import RESULTS
 from knowledge.base import KnowledgeBase
-from knowledge.model import Answer, Notice, ReloadReport
+from knowledge.model import SMALL_TALK, Answer, Notice, ReloadReport
 from knowledge.querylog import QueryLog, Stats
 
 WINDOW_SECONDS = 60.0
 FORGET_AFTER_USERS = 10_000  # users tracked before idle ones are forgotten
-HUMAN = ("人工", "热线", "客服")
 MAX_QUESTION = 500  # characters of a message handed to the knowledge base
 
 
@@ -97,8 +96,6 @@ class Assistant:
         words = compact(text)
         if not words:
             return Turn(text=texts.EMPTY_QUESTION)
-        if len(words) <= 6 and any(w in words for w in HUMAN):
-            return Turn(text=texts.HUMAN)
         question = text.strip()[:MAX_QUESTION]
         answer, log_id = self.ask(channel, user_id, question)
         return self.show(channel, user_id, View(answer, log_id=log_id))
@@ -177,7 +174,9 @@ class Assistant:
         started = time.perf_counter()
         answer = self.kb.ask(question)
         latency = (time.perf_counter() - started) * 1000
-        log_id = self.log.record(channel, user_id, question, answer, latency) if self.log else 0
+        # Small talk (你好, 谢谢) is no question about the notices: it would only swell the unanswered share.
+        logged = self.log and answer.reason != SMALL_TALK
+        log_id = self.log.record(channel, user_id, question, answer, latency) if logged else 0
         return answer, log_id
 
     def lookup(self, question: str) -> Answer:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers import texts
-from knowledge import model
+from knowledge import model, smalltalk
 from knowledge.answer import RESULTS
 from knowledge.errors import KnowledgeBaseError
 from knowledge.model import PARAGRAPH, Answer, Clause, Hit, Notice, ReloadReport
@@ -51,7 +51,7 @@ def render_json(answer: Answer) -> str:
         for h in answer.hits[:RESULTS]
     ]
     payload = {"query": answer.query, "answered": answer.answered, "kind": answer.kind, "reason": answer.reason,
-               "hits": hits}
+               **({"small_talk": answer.small_talk} if answer.small_talk else {}), "hits": hits}
     return json.dumps(payload, ensure_ascii=False)
 
 
@@ -121,7 +121,24 @@ def unanswered_lines(answer: Answer) -> list[str]:
         return [texts.OTHER_PLACE.format(place=answer.place, places="、".join(covered_places(answer.notices)))]
     if answer.reason == model.EMPTY:
         return [texts.EMPTY_QUESTION]
+    if answer.reason == model.SMALL_TALK:
+        return small_talk_lines(answer)
     return not_covered_lines(answer)
+
+
+def small_talk_lines(answer: Answer) -> list[str]:
+    """A greeting with example questions from the notices' own headings, who we are, 12345…"""
+    kind = answer.small_talk
+    examples = [texts.EXAMPLE_QUESTION.format(topic=t) for t in answer.topics]
+    if kind == smalltalk.GREETING:
+        return [texts.GREETING] + (examples or [texts.EMPTY_QUESTION])
+    if kind == smalltalk.IDENTITY:
+        lines = [texts.IDENTITY.format(places="、".join(covered_places(answer.notices)), count=len(answer.notices))]
+        lines += notice_list(answer.notices, 5)
+        return lines + ([texts.HOW_TO_ASK.format(topic=answer.topics[0])] if answer.topics else [])
+    fixed = {smalltalk.THANKS: texts.YOU_ARE_WELCOME, smalltalk.GOODBYE: texts.GOODBYE,
+             smalltalk.HUMAN: texts.HUMAN, smalltalk.ABUSE: texts.ABUSE}
+    return [fixed.get(kind, texts.EMPTY_QUESTION)]
 
 
 def notice_list(notices, limit: int = 15) -> list[str]:

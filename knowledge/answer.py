@@ -18,6 +18,7 @@ from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence,
 from knowledge.normalize import normalize, strip_markup
 from knowledge.places import places_in
 from knowledge.search import Index, Query
+from knowledge.smalltalk import ABUSE, GREETING, IDENTITY, small_talk
 
 MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
@@ -53,6 +54,9 @@ def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
                       notices=tuple(index.notices))
     if reference.notice is not None:
         return notice_answer(question, reference.notice, index, limit, reference.rest)
+    chat = small_talk_answer(question, raw, index)
+    if chat is not None:
+        return chat
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
@@ -83,6 +87,39 @@ def not_covered(question: str, index: Index, hits=(), query: Query | None = None
         reason = model.UNKNOWN_TOPIC if unknown_topic else model.NO_MATCH
     return Answer(question, False, model.NONE, tuple(hits), reason=reason, topics=index.catalog.topics,
                   evidence=evidence(query))
+
+
+# --- small talk: 「你好」, 「谢谢」, 「你是谁」 -------------------------------------------------------
+
+EXAMPLES = 3  # example topics a greeting offers
+
+
+def small_talk_answer(question: str, raw: str, index: Index) -> Answer | None:
+    """A reply to small talk, or None when the message (also) asks about something the notices may cover."""
+    kind, rest = small_talk(raw)
+    if not kind or has_topic(rest, index, known_only=kind == ABUSE):
+        return None
+    topics = index.catalog.topics
+    examples = tuple(topics[i * len(topics) // EXAMPLES] for i in range(min(EXAMPLES, len(topics))))
+    return Answer(question, False, model.NONE, reason=model.SMALL_TALK, small_talk=kind,
+                  topics=examples if kind in (GREETING, IDENTITY) else (),
+                  notices=tuple(index.notices) if kind == IDENTITY else ())
+
+
+def has_topic(text: str, index: Index, known_only: bool = False) -> bool:
+    """Whether text names something a question could be about: a word the notices use (generic ones
+    too: 「就业热线」 asks about 就业), or (unless `known_only`) a noun they do not (公积金), which makes
+    it a question they cannot answer."""
+    if not text:
+        return False
+    for concept in index.analyze(text).concepts:
+        if len(concept.surface) < 2:  # 帮, 好: too many senses to name a topic
+            continue
+        if any(term in index.df for term, _ in concept.terms):
+            return True
+        if not known_only and index.tokenizer.is_noun(concept.surface):
+            return True
+    return False
 
 
 # --- notices: 「58号文」, 「黄政办发〔2022〕60号」, a notice's title ------------------------------
