@@ -15,11 +15,12 @@ from handlers import texts
 from handlers.conversation import Conversation, Conversations, MemoryConversations, View, compact, paging_command
 from knowledge.answer import RESULTS
 from knowledge.base import KnowledgeBase
-from knowledge.model import SMALL_TALK, Answer, Notice, ReloadReport
+from knowledge.model import SMALL_TALK, Answer, Hit, Notice, ReloadReport
 from knowledge.querylog import QueryLog, Stats
 
 WINDOW_SECONDS = 60.0
 FORGET_AFTER_USERS = 10_000  # users tracked before idle ones are forgotten
+CONTEXT_MINUTES = 10  # how long the last answer stays the topic of follow-ups (BOT_CONTEXT_MINUTES)
 MAX_QUESTION = 500  # characters of a message handed to the knowledge base
 
 
@@ -76,11 +77,14 @@ class Assistant:
     """The knowledge base, the query log, the rate limiter and the conversations behind every channel."""
 
     def __init__(self, kb: KnowledgeBase, log: QueryLog | None = None, rate_limit: int = 20,
-                 conversations: Conversations | None = None):
+                 conversations: Conversations | None = None, context_minutes: float = CONTEXT_MINUTES,
+                 clock=time.monotonic):
         self.kb = kb
         self.log = log
         self.limiter = RateLimiter(rate_limit)
-        self.conversations = conversations or MemoryConversations()
+        self.conversations = conversations or MemoryConversations(clock=clock)
+        self.context_seconds = context_minutes * 60
+        self.clock = clock
         self._reload_lock = asyncio.Lock()
 
     def allow(self, channel: str, user_id) -> str:
@@ -97,7 +101,9 @@ class Assistant:
         if not words:
             return Turn(text=texts.EMPTY_QUESTION)
         question = text.strip()[:MAX_QUESTION]
-        answer, log_id = self.ask(channel, user_id, question)
+        conversation = self.conversations.load(f"{channel}:{user_id}")
+        context = conversation.context(self.clock(), self.context_seconds) if conversation else ()
+        answer, log_id = self.ask(channel, user_id, question, context)
         return self.show(channel, user_id, View(answer, log_id=log_id))
 
     def page(self, channel: str, user_id, command: str, view_id: int | None = None) -> Turn:
@@ -126,6 +132,7 @@ class Assistant:
         next_view = View(answer, position, full=command == "full", log_id=view.log_id)
         if view_id is not None:  # a button: the answer changes in place, under the same id
             conversation.views[view_id] = next_view
+            conversation.remember(next_view, self.clock())
             self.conversations.save(key, conversation)
             return self._turn(view_id, next_view)
         return self.show(channel, user_id, next_view)
@@ -136,6 +143,7 @@ class Assistant:
         conversation = self.conversations.load(key) or Conversation()
         view_id = conversation.add(view)
         conversation.updated = time.time()
+        conversation.remember(view, self.clock())
         self.conversations.save(key, conversation)
         return self._turn(view_id, view)
 
@@ -169,10 +177,13 @@ class Assistant:
 
     # --- questions, lookups, feedback -----------------------------------------------------------
 
-    def ask(self, channel: str, user_id, question: str) -> tuple[Answer, int]:
-        """Answer and log one question (the log keeps only a hash of the user id); (answer, log row id)."""
+    def ask(self, channel: str, user_id, question: str, context: tuple[Hit, ...] = ()) -> tuple[Answer, int]:
+        """Answer and log one question (the log keeps only a hash of the user id); (answer, log row id).
+
+        `context`: the results last shown to this user, for a follow-up such as 「找哪个部门」.
+        """
         started = time.perf_counter()
-        answer = self.kb.ask(question)
+        answer = self.kb.ask(question, context=context)
         latency = (time.perf_counter() - started) * 1000
         # Small talk (你好, 谢谢) is no question about the notices: it would only swell the unanswered share.
         logged = self.log and answer.reason != SMALL_TALK

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from cachetools import TTLCache
 
-from knowledge.model import Answer
+from knowledge.model import SMALL_TALK, Answer, Hit
 
 KEPT_VIEWS = 20  # answers per user whose buttons still work; older ones are forgotten
 STATE_TTL = 1800.0  # seconds a silent user's state is kept
@@ -24,7 +24,8 @@ STATE_MAX = 10_000  # users whose state is kept at once; the least recently used
 
 MORE = frozenset({"更多", "继续", "more"})
 FULL = frozenset({"全文", "完整", "完整条款", "全部", "看全文"})
-NEXT = frozenset({"下一条", "下一个", "下条", "next", "换一条", "还有吗"})
+NEXT = frozenset({"下一条", "下一个", "下条", "next", "换一条", "换一个", "还有吗", "还有别的吗", "还有别的", "别的呢",
+                  "还有其他的吗", "其他的呢", "还有没有别的"})
 
 
 @dataclass
@@ -40,11 +41,27 @@ class View:
 
 @dataclass
 class Conversation:
-    """A user's recent answers (newest last), by view id."""
+    """A user's recent answers (newest last), by view id, and the topic a follow-up continues."""
 
     views: OrderedDict[int, View] = field(default_factory=OrderedDict)
     last_id: int = 0
     updated: float = 0.0
+    topic: tuple[Hit, ...] = ()  # the results last shown, the clause on screen first
+    topic_at: float = 0.0  # when it was shown, by the Assistant's clock
+
+    def remember(self, view: View, now: float) -> None:
+        """A clause on screen becomes the topic; another answer (not small talk) ends it."""
+        answer = view.answer
+        if answer.shows_clause:
+            shown = answer.hits[view.position]
+            self.topic = (shown,) + tuple(h for h in answer.hits if h is not shown)
+            self.topic_at = now
+        elif answer.reason != SMALL_TALK:
+            self.topic = ()
+
+    def context(self, now: float, ttl: float) -> tuple[Hit, ...]:
+        """The topic, while it is younger than `ttl` seconds."""
+        return self.topic if self.topic and now - self.topic_at < ttl else ()
 
     @property
     def current(self) -> tuple[int, View | None]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from knowledge import model
 from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
+from knowledge.followup import follow_up
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
 from knowledge.places import places_in
@@ -37,8 +38,12 @@ TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask f
 RESULTS = 5  # candidates an answer carries: the answer and what 下一条 pages through
 
 
-def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
-    """The channel-neutral answer to one question."""
+def answer(question: str, index: Index, limit: int = RESULTS, context: tuple[Hit, ...] = ()) -> Answer:
+    """The channel-neutral answer to one question.
+
+    :param context: the results last shown to this person, the clause on screen first; a message with
+        no topic of its own continues it (knowledge/followup.py)
+    """
     raw = strip_markup(question or "")
     text = normalize(raw)
     if not text:
@@ -60,6 +65,10 @@ def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
+    if context:
+        continued = follow_up(question, context[0], context[1:], index)
+        if continued is not None:
+            return continued
     query, hits = index.search(raw, limit)
     hits = index.with_support(query, hits)
     if not hits or not confident(index, hits[0]):

@@ -14,7 +14,7 @@ from pathlib import Path
 from knowledge import store
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.model import Answer, ReloadReport
+from knowledge.model import Answer, Hit, ReloadReport
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
@@ -55,8 +55,9 @@ class KnowledgeBase:
         self.index = load_index(self.db_path, load_lexicon(lexicon_dir))
         warm_up()
 
-    def ask(self, question: str, limit: int = RESULTS) -> Answer:
-        return answer(question, self.index, limit)
+    def ask(self, question: str, limit: int = RESULTS, context: tuple[Hit, ...] = ()) -> Answer:
+        """An answer; `context` (the results last shown, the clause on screen first) for follow-ups."""
+        return answer(question, self.index, limit, context)
 
     def unit(self, name: str) -> Answer:
         """Clauses a unit leads or shares; `name` may be short (人社局)."""

@@ -287,7 +287,15 @@ class Index:
         return Support(share, evidence, strongest_unknown)
 
     def _absent_service(self, concept: Concept) -> bool:
-        return concept.surface in self.tokenizer.topics and concept.surface not in self.df
+        surface = concept.surface
+        if surface in self.df:
+            return False
+        # jieba may glue a verb to the topic (考驾照, 办护照): the topic inside still names the service.
+        if surface in self.tokenizer.topics:
+            return True
+        return len(surface) >= 3 and surface.isalnum() and any(
+            t in surface and t not in self.df for t in self.tokenizer.topics if len(t) >= 2
+        )
 
     def _topicality(self, concept: Concept) -> float:
         """How surely an unknown concept names a topic the notices lack.
