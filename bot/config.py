@@ -20,6 +20,7 @@ SETTINGS = (
     ("BOT_LOG_RETENTION_DAYS", "30", "Query log rows older than this many days are deleted"),
     ("BOT_USER_HASH_KEY", "", "Secret key for hashing user ids in the log; default a random key kept beside the log"),
     ("BOT_RATE_LIMIT", "20", "Questions one user may ask per minute"),
+    ("BOT_CONTEXT_MINUTES", "10", "Minutes the last answer stays the topic of follow-ups (找哪个部门, 要什么材料)"),
     ("BOT_WATCH_KNOWLEDGE", "0", "1 (or true) to reload automatically when a notice or lexicon file changes"),
     ("TELEGRAM_BOT_TOKEN", "", "Token from @BotFather; Telegram runs only when it is set"),
     ("TELEGRAM_BASE_URL", "", "Root URL of a self-hosted Bot API server (http://localhost:8081); default Telegram's"),

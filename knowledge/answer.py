@@ -116,13 +116,12 @@ def small_talk_answer(question: str, raw: str, index: Index) -> Answer | None:
 
 
 def has_topic(text: str, index: Index, known_only: bool = False) -> bool:
-    """Whether text names something a question could be about: a word the notices use (generic ones
-    too: 「就业热线」 asks about 就业), or (unless `known_only`) a noun they do not (公积金), which makes
-    it a question they cannot answer."""
+    """Whether text names something a question could be about: a word the notices use, or (unless
+    `known_only`) a noun they do not (公积金), which makes it a question they cannot answer."""
     if not text:
         return False
     for concept in index.analyze(text).concepts:
-        if len(concept.surface) < 2:  # 帮, 好: too many senses to name a topic
+        if not concept.evidence:  # 帮, 好, 问题: single characters and generic words name no topic
             continue
         if any(term in index.df for term, _ in concept.terms):
             return True

@@ -29,6 +29,7 @@ WHO_OR_WHERE = re.compile(
     r"找谁|谁管|谁负责|谁来管|归谁|由谁|哪个部门|哪些部门|什么部门|哪个单位|哪些单位|哪家|归哪|哪里办|在哪|去哪|哪儿|"
     r"牵头|责任单位|投诉|举报|反映"
 )
+CENTRAL = 0.8  # a qualifier a narrowed clause is about (its heading, or mentioned again and again)
 BROAD = 0.6  # a word whose idf is below this share of the rarest word's is found in many clauses: a qualifier
 
 
@@ -40,39 +41,50 @@ def follow_up(question: str, previous: Hit, others: tuple[Hit, ...], index: Inde
     text = normalize(strip_markup(question or ""))
     if not text:
         return None
-    topics = own_topics(text, index)
+    topics, other_words = own_words(text, index)
     asks_who = bool(WHO_OR_WHERE.search(text))
     if not topics:  # 「要带什么材料」, 「找哪个部门」: the same clause
         return continued(question, previous, others, asks_who)
-    if any(c.importance >= BROAD * index.max_idf for c in topics):
-        return None  # a specific topic of its own: a new question
-    narrowed = narrowed_hit(text, previous, topics, index)
-    if narrowed is None:
-        return None
-    return continued(question, narrowed, others, asks_who)
+    if other_words or any(c.importance >= BROAD * index.max_idf for c in topics):
+        return None  # a topic of its own (垃圾分类), or a whole new question (老年人有什么优惠)
+    # 「那农村呢」: nothing but a broad qualifier of the topic on the table
+    return continued(question, narrowed_hit(text, previous, topics, index), others, asks_who)
 
 
-def own_topics(text: str, index: Index) -> list[Concept]:
-    """The nouns a message names that are neither asking words nor facets: what it is about, if anything."""
-    topics = []
+def own_words(text: str, index: Index) -> tuple[list[Concept], list[Concept]]:
+    """(the nouns a message names, its other content words), leaving out asking words and facets."""
+    topics, others = [], []
     for concept in index.analyze(text).concepts:
         surface = concept.surface
         if not concept.evidence or len(surface) < 2 or ASKING.search(surface) or FACETS.search(surface):
             continue
-        if index.tokenizer.is_noun(surface) or surface in index.tokenizer.key_terms:
+        # An everyday phrase the synonym map stands for official terms (空气污染 → 空气质量) names a topic.
+        mapped = all(term != surface for term, _ in concept.terms)
+        if mapped or index.tokenizer.is_noun(surface) or surface in index.tokenizer.key_terms:
             topics.append(concept)
-    return topics
+        else:
+            others.append(concept)
+    return topics, others
 
 
-def narrowed_hit(text: str, previous: Hit, topics: list[Concept], index: Index) -> Hit | None:
-    """A clause about both the previous topic and the message's qualifiers (政务服务 + 老人 → 适老化)."""
-    query, hits = index.search(f"{previous.clause.title} {text}", 5)
-    for hit in index.with_support(query, hits):
-        doc = index.doc_of(hit)
-        if all(index.matches(c, doc) for c in topics) and shares_topic(previous, hit, index):
-            return hit
+def narrowed_hit(text: str, previous: Hit, topics: list[Concept], index: Index) -> Hit:
+    """The previous clause when it speaks of the message's qualifiers too (社区养老 + 农村), else a clause
+    about them that shares the previous topic (政务服务 + 老人 → 适老化), else the previous clause still."""
     doc = index.doc_of(previous)
-    return previous if all(index.matches(c, doc) for c in topics) else None
+    if all(index.matches(c, doc) or place_stem(c.surface) in previous.clause.text for c in topics):
+        return previous
+    query, hits = index.search(f"{previous.clause.title} {text}", 5)
+    for hit in hits:
+        doc = index.doc_of(hit)
+        if all(index.centrality(c, doc) >= CENTRAL for c in topics) and shares_topic(previous, hit, index):
+            return hit
+    return previous
+
+
+def place_stem(word: str) -> str:
+    """「村里」 → 「村」, 「城里」 → 「城」: a place word without its locative (in the village → village)."""
+    stem = word.rstrip("里上中内边")
+    return stem if stem and stem != word else "\0"
 
 
 def shares_topic(previous: Hit, hit: Hit, index: Index) -> bool:
