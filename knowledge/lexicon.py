@@ -30,6 +30,13 @@ class Lexicon:
     generic: frozenset[str] = field(default_factory=frozenset)
     topics: frozenset[str] = field(default_factory=frozenset)
 
+    def conflicts(self) -> list[str]:
+        """Lines that contradict each other, for the reload report: a public-service topic that is also
+        an everyday phrase of synonyms.txt (name the service by its official term in topics.txt)."""
+        everyday = {phrase for phrases, _ in self.synonyms for phrase in phrases}
+        return [f"topics.txt 的「{word}」也是 synonyms.txt 的口语词：请在 topics.txt 中改用它的规范词"
+                for word in sorted(self.topics & everyday)]
+
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
     """Read and check every lexicon file; raise LexiconError listing every bad line."""

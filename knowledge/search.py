@@ -262,7 +262,7 @@ class Index:
     def support(self, query: Query, hit: Hit) -> Support:
         """How well a clause supports answering the question (see `Support`)."""
         doc = self.doc_of(hit)
-        matched = unknown = missing = evidence = strongest_unknown = 0.0
+        matched = unknown = missing = evidence = strongest_unknown = focus = 0.0
         for concept in query.concepts:
             if not concept.evidence:
                 continue
@@ -273,6 +273,7 @@ class Index:
                 continue
             centrality = self.centrality(concept, doc)
             if centrality:
+                focus = max(focus, centrality)
                 matched += concept.importance
                 evidence += concept.importance * centrality
             elif self._known(concept):
@@ -283,16 +284,21 @@ class Index:
         against = unknown + MISSING_FACTOR * missing
         if len(hit.clause.title) >= 4 and normalize(hit.clause.title) in query.text:
             evidence += self.max_idf  # the question names the clause by its heading
+            focus = 1.0
         share = matched / (matched + against) if matched else 0.0
-        return Support(share, evidence, strongest_unknown)
+        return Support(share, evidence, strongest_unknown, focus, missing)
 
     def _absent_service(self, concept: Concept) -> bool:
-        surface = concept.surface
-        if surface in self.df:
+        """A public service (topics.txt) that no notice names, in the question's words or the official
+        ones it stands for: 公积金 (→ 住房公积金) is absent only when 住房公积金 is too."""
+        # The words that stand for it (official terms of a synonym), not its parts or guesses.
+        words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
+        if any(w in self.df for w in words):
             return False
-        # jieba may glue a verb to the topic (考驾照, 办护照): the topic inside still names the service.
-        if surface in self.tokenizer.topics:
+        if words & self.tokenizer.topics:
             return True
+        # jieba may glue a verb to the topic (考驾照, 办护照): the topic inside still names the service.
+        surface = concept.surface
         return len(surface) >= 3 and surface.isalnum() and any(
             t in surface and t not in self.df for t in self.tokenizer.topics if len(t) >= 2
         )
@@ -303,7 +309,8 @@ class Index:
         A public-service topic (公积金, 暖气费) surely does; another noun may (电冰箱, 大卡车 are
         often just context); other words (离谱, 弄完) are how people talk.
         """
-        words = {concept.surface} | {t for t, _ in concept.terms}
+        # The words that stand for it (official terms of a synonym), not its parts or guesses.
+        words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
         if words & self.tokenizer.topics:
             return SERVICE_TOPICALITY
         return NOUN_TOPICALITY if self.tokenizer.is_noun(concept.surface) else OTHER_WORD
