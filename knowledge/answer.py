@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from knowledge import model
 from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
-from knowledge.followup import follow_up
+from knowledge.followup import follow_up, qualified
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
 from knowledge.places import places_in
@@ -79,7 +79,8 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
         if hits and confident(index, hits[0]):
             break
     else:
-        return not_covered(question, index, hits, query)
+        kept = qualified(question, context[0], context[1:], index) if context else None
+        return kept or not_covered(question, index, hits, query)
     return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=bool(WHO.search(text)),
                   evidence=evidence(query))
 

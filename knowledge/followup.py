@@ -51,6 +51,17 @@ def follow_up(question: str, previous: Hit, others: tuple[Hit, ...], index: Inde
     return continued(question, narrowed_hit(text, previous, topics, index), others, asks_who)
 
 
+def qualified(question: str, previous: Hit, others: tuple[Hit, ...], index: Index) -> Answer | None:
+    """「那城区呢」 when no clause is about 城区 on its own: the previous clause still, if the message is
+    nothing but words the notices use (an unknown service, 「那公积金呢」, stays not covered)."""
+    text = normalize(strip_markup(question or ""))
+    topics, other_words = own_words(text, index)
+    known = all(any(term in index.df for term, _ in c.terms) for c in topics)
+    if topics and known and not other_words:
+        return continued(question, previous, others, bool(WHO_OR_WHERE.search(text)))
+    return None
+
+
 def own_words(text: str, index: Index) -> tuple[list[Concept], list[Concept]]:
     """(the nouns a message names, its other content words), leaving out asking words and facets."""
     topics, others = [], []
