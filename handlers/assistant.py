@@ -12,10 +12,19 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from handlers import texts
-from handlers.conversation import Conversation, Conversations, MemoryConversations, View, compact, paging_command
+from handlers.conversation import (
+    Conversation,
+    Conversations,
+    MemoryConversations,
+    View,
+    choice_number,
+    compact,
+    paging_command,
+)
 from knowledge.answer import RESULTS
 from knowledge.base import KnowledgeBase
-from knowledge.model import SMALL_TALK, Answer, Hit, Notice, ReloadReport
+from knowledge.choice import chosen
+from knowledge.model import CLARIFY, SMALL_TALK, Answer, Hit, Notice, ReloadReport
 from knowledge.querylog import QueryLog, Stats
 
 WINDOW_SECONDS = 60.0
@@ -97,6 +106,9 @@ class Assistant:
         command = paging_command(text)
         if command:
             return self.page(channel, user_id, command)
+        picked = self.pick(channel, user_id, text)
+        if picked is not None:
+            return picked
         words = compact(text)
         if not words:
             return Turn(text=texts.EMPTY_QUESTION)
@@ -147,6 +159,20 @@ class Assistant:
         self.conversations.save(key, conversation)
         return self._turn(view_id, view)
 
+    def pick(self, channel: str, user_id, text: str, view_id: int | None = None) -> Turn | None:
+        """The clause a person picks after 「您问的是哪一项？」 (typed 「1」, 「第二个」, a heading, or a button),
+        or None when the message is no such pick."""
+        conversation = self.conversations.load(f"{channel}:{user_id}")
+        if conversation is None:
+            return None
+        view = conversation.views.get(view_id) if view_id is not None else conversation.current[1]
+        if view is None or view.answer.reason != CLARIFY:
+            return None
+        number = choice_number(text, [h.clause.title for h in view.answer.choices])
+        if not number:
+            return None
+        return self.show(channel, user_id, View(chosen(view.answer, number), log_id=view.log_id))
+
     def keep_rest(self, channel: str, user_id, view_id: int, rest: list[str]) -> None:
         """What a channel could not fit in one message, for 更多."""
         key = f"{channel}:{user_id}"
@@ -159,6 +185,8 @@ class Assistant:
         """A button under an answer: full, next, doc (the notice's outline), up/down (feedback)."""
         if action in ("full", "next"):
             return self.page(channel, user_id, action, view_id)
+        if action.startswith("pick"):
+            return self.pick(channel, user_id, action.removeprefix("pick"), view_id) or Turn(text=texts.EXPIRED)
         conversation = self.conversations.load(f"{channel}:{user_id}")
         view = conversation.views.get(view_id) if conversation else None
         if view is None:

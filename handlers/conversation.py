@@ -7,6 +7,7 @@ can replace `MemoryConversations` without touching the channels: it only has to 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import unicodedata
@@ -106,6 +107,24 @@ def compact(text: str) -> str:
     """「更多。」, 「 更 多 」 and 「更多！」 are all 「更多」."""
     text = unicodedata.normalize("NFKC", text).lower()
     return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PZSC")
+
+
+ORDINALS = {"1": 1, "2": 2, "3": 3, "一": 1, "二": 2, "两": 2, "三": 3}
+PICK = re.compile(r"^(?:第|选|要|是)?([123一二两三])(?:个|条|项|种|号)?(?:吧|的|那个|那条|呀|啊)?$")
+
+
+def choice_number(text: str, headings: list[str]) -> int:
+    """Which of the numbered candidates a reply picks: 「1」, 「第二个」, or (part of) a heading; 0 for none."""
+    words = compact(text)
+    m = PICK.match(words)
+    if m:
+        number = ORDINALS[m[1]]
+        return number if number <= len(headings) else 0
+    for number, heading in enumerate(headings, 1):
+        title = compact(heading)
+        if words == title or (len(words) >= 4 and words in title):
+            return number
+    return 0
 
 
 def paging_command(text: str) -> str:

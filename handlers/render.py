@@ -123,7 +123,18 @@ def unanswered_lines(answer: Answer) -> list[str]:
         return [texts.EMPTY_QUESTION]
     if answer.reason == model.SMALL_TALK:
         return small_talk_lines(answer)
+    if answer.reason == model.CLARIFY:
+        return choice_lines(answer)
     return not_covered_lines(answer)
+
+
+def choice_lines(answer: Answer) -> list[str]:
+    """「您问的是哪一项？」, the candidates numbered, and how to pick one (「回复 1 或 2」)."""
+    lines = [texts.CHOOSE]
+    for n, hit in enumerate(answer.choices, 1):
+        lines.append(texts.CHOICE.format(n=n, heading=hit.clause.title, source=source_line(hit, False).strip()))
+    numbers = [str(n) for n in range(1, len(answer.choices) + 1)]
+    return lines + [texts.CHOOSE_HINT.format(numbers="、".join(numbers[:-1]) + " 或 " + numbers[-1])]
 
 
 def small_talk_lines(answer: Answer) -> list[str]:
@@ -284,6 +295,10 @@ def render_stats(stats) -> str:
 
 def render_telegram(answer: Answer, position: int = 0, full: bool = False) -> list[Reply]:
     """One or more messages (split under 4096 characters); buttons ride on the last one."""
+    if answer.reason == model.CLARIFY:  # one button per candidate, under the question
+        buttons = tuple(((f"{n}. {h.clause.title}"[:60], f"pick{n}"),) for n, h in enumerate(answer.choices, 1))
+        messages = escaped_messages("\n".join(choice_lines(answer)[:-1]))
+        return [Reply(m) for m in messages[:-1]] + [Reply(messages[-1], buttons)]
     if not answer.shows_clause:
         return [Reply(text) for text in escaped_messages(render_console(answer))]
     hit = answer.hits[position]

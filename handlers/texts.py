@@ -46,6 +46,10 @@ YOU_ARE_WELCOME = "不客气！还有其他问题可以随时问我。"
 GOODBYE = f"再见！以后有问题随时来问，也可以拨打 {HOTLINE}。"
 ABUSE = f"抱歉没能帮上忙，给您添麻烦了。您可以换个说法再问一次，或拨打 {HOTLINE}，由工作人员为您解答。"
 
+CHOOSE = "您问的是哪一项？"
+CHOICE = "{n}. {heading}（{source}）"
+CHOOSE_HINT = "请回复 {numbers}，或回复条款名称。"
+
 LEAD = "牵头单位：{units}"
 RESPONSIBLE = "责任单位：{units}"
 SOURCE = "出处：{source}"

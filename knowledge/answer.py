@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from knowledge import model
+from knowledge.choice import clarifying, close_call
 from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
 from knowledge.followup import follow_up, qualified
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
@@ -81,8 +82,11 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
     else:
         kept = qualified(question, context[0], context[1:], index) if context else None
         return kept or not_covered(question, index, hits, query)
-    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=bool(WHO.search(text)),
-                  evidence=evidence(query))
+    asks_who = bool(WHO.search(text))
+    choices = close_call(hits, index, confident)
+    if choices:
+        return clarifying(question, hits, choices, asks_who=asks_who, evidence=evidence(query))
+    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=asks_who, evidence=evidence(query))
 
 
 def confident(index: Index, hit: Hit) -> bool:
