@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from knowledge import model
 from knowledge.choice import clarifying, close_call
 from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
-from knowledge.followup import follow_up, qualified
+from knowledge.followup import ASKING, follow_up, qualified
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
 from knowledge.places import places_in
 from knowledge.search import Index, Query
-from knowledge.smalltalk import ABUSE, GREETING, IDENTITY, small_talk
+from knowledge.smalltalk import ABUSE, GOODBYE, GREETING, IDENTITY, THANKS, small_talk
 
 MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
@@ -64,7 +64,7 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
                       notices=tuple(index.notices))
     if reference.notice is not None:
         return notice_answer(question, reference.notice, index, limit, reference.rest)
-    chat = small_talk_answer(question, raw, index)
+    chat = small_talk_answer(question, raw, index, bool(context))
     if chat is not None:
         return chat
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
@@ -124,10 +124,13 @@ def not_covered(question: str, index: Index, hits=(), query: Query | None = None
 EXAMPLES = 3  # example topics a greeting offers
 
 
-def small_talk_answer(question: str, raw: str, index: Index) -> Answer | None:
-    """A reply to small talk, or None when the message (also) asks about something the notices may cover."""
+def small_talk_answer(question: str, raw: str, index: Index, in_context: bool = False) -> Answer | None:
+    """A reply to small talk, or None when the message (also) asks about something the notices may cover,
+    or, `in_context` of an answer, asks more about it (「谢谢，那要带什么材料」)."""
     kind, rest = small_talk(raw)
     if not kind or has_topic(rest, index, known_only=kind == ABUSE):
+        return None
+    if in_context and kind in (GREETING, THANKS, GOODBYE) and ASKING.search(rest):
         return None
     topics = index.catalog.topics
     examples = tuple(topics[i * len(topics) // EXAMPLES] for i in range(min(EXAMPLES, len(topics))))

@@ -37,3 +37,12 @@ def test_a_service_the_notices_lack_is_not_covered_even_in_context(kb):
 
 def test_without_context_a_topicless_message_is_not_answered(kb):
     assert not kb.ask("找哪个部门").answered
+
+
+def test_thanks_with_a_follow_up_question_continues_the_topic(kb):
+    answer = after(kb, "谢谢，那要带什么材料")
+    assert answer.answered and answer.hits[0].clause.title == TOPIC
+
+
+def test_thanks_alone_is_small_talk_even_in_context(kb):
+    assert after(kb, "好的谢谢").reason == model.SMALL_TALK
