@@ -11,6 +11,7 @@ afresh (None here), so two topics are never silently mixed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from knowledge import model
 from knowledge.model import Answer, Concept, Hit
@@ -43,8 +44,8 @@ def follow_up(question: str, previous: Hit, others: tuple[Hit, ...], index: Inde
         return None
     topics, other_words = own_words(text, index)
     asks_who = bool(WHO_OR_WHERE.search(text))
-    if not topics:  # 「要带什么材料」, 「找哪个部门」: the same clause
-        return continued(question, previous, others, asks_who)
+    if not topics:  # 「要带什么材料」, 「找哪个部门」: the same clause, its sentences on what was asked first
+        return continued(question, focused(previous, text, index), others, asks_who)
     if other_words or any(c.importance >= BROAD * index.max_idf for c in topics):
         return None  # a topic of its own (垃圾分类), or a whole new question (老年人有什么优惠)
     # 「那农村呢」: nothing but a broad qualifier of the topic on the table
@@ -107,6 +108,14 @@ def shares_topic(previous: Hit, hit: Hit, index: Index) -> bool:
     words = [w for w in index.tokenizer.content_words(normalize(previous.clause.title))
              if len(w) >= 2 and w not in index.lexicon.generic and index.idf(w) >= BROAD * index.max_idf * 0.5]
     return any(w in index.doc_terms[doc] for w in words)
+
+
+def focused(hit: Hit, text: str, index: Index) -> Hit:
+    """The hit with the message's own words that the clause uses (材料, 条件, 检修) leading its matched
+    terms, so the excerpt shows the sentences about them."""
+    words = {w for w in index.tokenizer.content_words(text) if len(w) >= 2}
+    asked = tuple(w for w in words if w in hit.clause.text and w not in hit.matched_terms)
+    return replace(hit, matched_terms=asked + hit.matched_terms) if asked else hit
 
 
 def continued(question: str, hit: Hit, others: tuple[Hit, ...], asks_who: bool) -> Answer:
