@@ -39,6 +39,8 @@ UNIT_DUTIES = re.compile(
 )
 TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
 RESULTS = 5  # candidates an answer carries: the answer and what 下一条 pages through
+RERANKED = 10  # candidates weighed by their evidence before the best RESULTS are kept
+EVIDENCE_WEIGHT = 0.5  # evidence (as a share of the best candidate's) against score (likewise)
 
 
 def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
@@ -75,8 +77,8 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
         if continued is not None:
             return continued
     for within in index.catalog.scopes(region, named):
-        query, hits = index.search(raw, limit, within=within)
-        hits = index.with_support(query, hits)
+        query, hits = index.search(raw, max(limit, RERANKED), within=within)
+        hits = by_relevance(index.with_support(query, hits))[:limit]
         if hits and confident(index, hits[0]):
             break
     else:
@@ -87,6 +89,16 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
     if choices:
         return clarifying(question, hits, choices, asks_who=asks_who, evidence=evidence(query))
     return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=asks_who, evidence=evidence(query))
+
+
+def by_relevance(hits: list[Hit]) -> list[Hit]:
+    """Best first by score and by how much of the question each clause is about (its evidence), so a
+    list that repeats one word of the question (有限公司 ×13) does not outrank the clause on its topic."""
+    if not hits:
+        return hits
+    top_score = max(h.score for h in hits) or 1.0
+    top_evidence = max(h.support.evidence for h in hits) or 1.0
+    return sorted(hits, key=lambda h: -(h.score / top_score + EVIDENCE_WEIGHT * h.support.evidence / top_evidence))
 
 
 def confident(index: Index, hit: Hit) -> bool:

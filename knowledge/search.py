@@ -28,6 +28,7 @@ K1, B = 1.2, 0.75
 SYNONYM_WEIGHT = 0.9  # an official term added for an everyday phrase
 GAPPED_FACTOR = 0.8  # the phrase was found with other characters in between
 TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
+SHORT_FORM_WEIGHT = 0.6  # a longer term of the notices that a short form stands for (公厕 → 公共厕所)
 PART_WEIGHT = 0.5  # a known part of an unknown long word
 THESAURUS_WEIGHT = 0.6  # a general synonym (词林) of a word the notices do not use
 MISSING_FACTOR = 0.5  # a known concept the clause lacks counts half against it
@@ -143,14 +144,14 @@ class Index:
 
     def analyze(self, question: str) -> Query:
         """Normalise, segment and expand a question into concepts."""
-        text = normalize(question)
+        text = self.lexicon.to_mandarin(normalize(question))
         concepts: list[Concept] = []
         for span, official, exact in self.expander.synonyms(text):
             weight = SYNONYM_WEIGHT if exact else SYNONYM_WEIGHT * GAPPED_FACTOR
             # An official term the person typed themselves (制造业 in 制造业企业) counts in full.
             concepts.append(self._concept(span, tuple((t, 1.0 if t in text else weight) for t in official)))
         spans = "".join(c.surface for c in concepts)
-        for word in self.tokenizer.content_words(text):
+        for word in self._join_known(self.tokenizer.content_words(text)):
             if word in spans:
                 continue  # already stands for an official term
             concepts.append(self._concept(word, self._word_terms(word)))
@@ -160,6 +161,24 @@ class Index:
             for term, weight in concept.terms:
                 terms[term] = max(terms.get(term, 0.0), weight * (1.0 if concept.evidence else GENERIC_WEIGHT))
         return Query(text, tuple(_dedupe(concepts)), terms)
+
+    def _join_known(self, words: list[str]) -> list[str]:
+        """Single characters the question's segmentation left apart that the notices use as one word
+        (扬/尘 → 扬尘): the notices were segmented with more context than a short question gives."""
+        out, i = [], 0
+        while i < len(words):
+            for size in (4, 3, 2):
+                run = words[i : i + size]
+                joined = "".join(run)
+                if (len(run) == size and all(len(w) == 1 and CJK.match(w) for w in run)
+                        and (joined in self.df or self.expander.full_forms(joined, self.df.get))):
+                    out.append(joined)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
 
     def _word_terms(self, word: str) -> tuple[tuple[str, float], ...]:
         """A question word, and what stands in for it when the notices never use it."""
@@ -176,6 +195,9 @@ class Index:
         )
         if synonyms:
             return terms + synonyms
+        full = self.expander.full_forms(word, self.df.get)
+        if full:
+            return terms + tuple((t, SHORT_FORM_WEIGHT) for t in full)
         # 预约挂号 is not in the notices but 挂号 is: the parts carry part of the weight.
         return terms + tuple((p, PART_WEIGHT) for p in self.tokenizer.parts(word) if p in self.df)
 
