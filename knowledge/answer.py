@@ -156,8 +156,11 @@ def has_topic(text: str, index: Index, known_only: bool = False) -> bool:
     `known_only`) a noun they do not (公积金), which makes it a question they cannot answer."""
     if not text:
         return False
-    for concept in index.analyze(text).concepts:
-        if not concept.evidence:  # 帮, 好, 问题: single characters and generic words name no topic
+    query = index.analyze(text)
+    for concept in query.concepts:
+        # 帮, 好, 问题: single characters and generic words name no topic; nor does a word pieced together
+        # from scattered characters (问…答 → 问答), which the person did not write.
+        if not concept.evidence or concept.surface not in query.text:
             continue
         if any(term in index.df for term, _ in concept.terms):
             return True

@@ -66,9 +66,12 @@ def qualified(question: str, previous: Hit, others: tuple[Hit, ...], index: Inde
 def own_words(text: str, index: Index) -> tuple[list[Concept], list[Concept]]:
     """(the nouns a message names, its other content words), leaving out asking words and facets."""
     topics, others = [], []
-    for concept in index.analyze(text).concepts:
+    query = index.analyze(text)
+    for concept in query.concepts:
         surface = concept.surface
         if not concept.evidence or len(surface) < 2 or ASKING.search(surface) or FACETS.search(surface):
+            continue
+        if surface not in query.text:  # pieced together from scattered characters: not what was written
             continue
         # An everyday phrase the synonym map stands for official terms (空气污染 → 空气质量) names a topic.
         mapped = all(term != surface for term, _ in concept.terms)
