@@ -26,9 +26,12 @@ MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
 # the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
 MIN_EVIDENCE = 0.45
+FULL_COVERAGE = 0.95  # share of the question matched that counts as all of it…
+FULL_COVERAGE_EVIDENCE = 0.2  # …and the lower evidence bar it earns
 IN_NOTICE_EVIDENCE = 0.15  # a lower bar for a clause of a notice the question has already named
-PASSING_FOCUS = 1.0
-MISSING_AGAINST_PASSING = 1.0
+CLEAR_MARGIN = 2.0  # times the runner-up's score for a clause of a named notice to stand alone
+PASSING_FOCUS = 1.0  # below this centrality every matched word is a passing mention
+MISSING_AGAINST_PASSING = 1.0  # missing weight, as a share of the evidence, that outweighs passing mentions
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
 WHO = re.compile(
@@ -103,9 +106,13 @@ def by_relevance(hits: list[Hit]) -> list[Hit]:
 
 def confident(index: Index, hit: Hit) -> bool:
     support = hit.support
+    # Every concept of the question in the clause lowers the bar: 「2022到2024年新增残疾人就业多少人」
+    # asks about words its whole notice shares, so none of them is rare.
+    whole = support.share >= FULL_COVERAGE and len(hit.matched_terms) >= 2
+    bar = FULL_COVERAGE_EVIDENCE if whole else MIN_EVIDENCE
     return (
         support.share >= MIN_COVERAGE
-        and support.evidence >= MIN_EVIDENCE * index.max_idf
+        and support.evidence >= bar * index.max_idf
         and support.unknown_topic <= UNKNOWN_TOPIC_RATIO * support.evidence
         and not merely_mentioned(hit)
     )
@@ -222,7 +229,7 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
             return Answer(question, True, model.CLAUSE, tuple(hits[:limit]), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
         # 「…是哪份文件印发的」 asks about the notice, not one of its clauses.
-        if hits and hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf:
+        if hits and (hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf or clear_winner(hits)):
             return Answer(question, True, model.CLAUSE, tuple(hits), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
     # 「58号文讲了什么」: the outline, clauses in order.
@@ -230,13 +237,24 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
                   notice=notice)
 
 
+def clear_winner(hits: list[Hit]) -> bool:
+    """Within a notice the question named, one clause far ahead of the rest answers it even in common
+    words (「质量提升三年行动计划里，公共服务质量满意度要达到多少分」)."""
+    return len(hits) == 1 and hits[0].score > 0 or len(hits) > 1 and hits[0].score >= CLEAR_MARGIN * hits[1].score
+
+
 def numbered_clause(notice: Notice, number: int):
     """The clause printed with that number: a task item (13.), an article (第十三条), a table row,
-    else a section (（十三）)."""
-    for kinds in ((ITEM, ARTICLE, TABLE_ROW), (SECTION,)):
-        for clause in notice.clauses:
-            if clause.kind in kinds and number_value(clause.number) == number:
-                return clause
+    else one numbered （十三） — 「57号 第4项」 means item 4., not the target （四） above the items."""
+    numbered = [c for c in notice.clauses if number_value(c.number) == number]
+    for wanted in (
+        lambda c: c.kind in (ITEM, TABLE_ROW) and c.number.strip(".．、 ").isdigit() or c.kind == ARTICLE,
+        lambda c: c.kind in (ITEM, ARTICLE, TABLE_ROW),
+        lambda c: c.kind == SECTION,
+    ):
+        found = next((c for c in numbered if wanted(c)), None)
+        if found is not None:
+            return found
     return None
 
 

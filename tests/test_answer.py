@@ -97,6 +97,7 @@ def test_a_huge_message_is_answered_from_its_start(kb):
     ("黄政办发〔2022〕58号 13", "优化失业保险金发放领取程序"),
     ("公共服务方案 第13条", "优化失业保险金发放领取程序"),
     ("57号 工作考核", "加强工作考核"),
+    ("57号 第4项", "生态环境质量提升行动"),  # item 4., not the target （四） printed above the items
 ])
 def test_hotline_shorthand_finds_the_numbered_clause(kb, question, heading):
     result = kb.ask(question)
