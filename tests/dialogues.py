@@ -15,7 +15,7 @@ DATA = Path(__file__).parent / "data"
 FILES = ("dialogues.jsonl", "dialogues_extra.jsonl")
 NOT_COVERED_MARK = texts.NOT_COVERED.split("「")[0]  # 「抱歉，现有的政策文件中没有找到与」
 SOURCE_MARK = texts.SOURCE.split("{")[0]  # 「出处：」
-CHOICE_MARK = texts.CHOOSE_HINT if hasattr(texts, "CHOOSE_HINT") else "\0"
+CHOICE_MARK = texts.CHOOSE  # 「您问的是哪一项？」: a clarifying question
 
 
 def dialogues() -> list[dict]:
