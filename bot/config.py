@@ -22,6 +22,7 @@ SETTINGS = (
     ("BOT_REGION", "", "The place the bot serves (黄石市): questions naming no place are answered from its notices "
      "and those above it (province, national); empty = every loaded notice"),
     ("BOT_RATE_LIMIT", "20", "Questions one user may ask per minute"),
+    ("BOT_CONTEXT_MINUTES", "10", "Minutes the last answer stays the topic of follow-ups (找哪个部门, 要什么材料)"),
     ("BOT_WATCH_KNOWLEDGE", "0", "1 (or true) to reload automatically when a notice or lexicon file changes"),
     ("TELEGRAM_BOT_TOKEN", "", "Token from @BotFather; Telegram runs only when it is set"),
     ("TELEGRAM_BASE_URL", "", "Root URL of a self-hosted Bot API server (http://localhost:8081); default Telegram's"),
