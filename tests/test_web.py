@@ -323,3 +323,10 @@ async def test_served_by_python_m_bot_in_the_same_loop(tmp_path, shared_kb, stor
     await asyncio.wait_for(task, 30)
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_every_reason_has_a_label_for_staff():
+    from handlers.web.cards import REASONS
+    from knowledge.model import REASONS as ALL
+
+    assert set(ALL) <= set(REASONS)

@@ -24,6 +24,7 @@ REASONS = {
     model.NO_SUCH_UNIT: "没有这个单位",
     model.NO_SUCH_ITEM: "文件中没有这一条",
     model.SMALL_TALK: "寒暄",
+    model.CLARIFY: "几条同样合适，需问清是哪一项",
 }
 KINDS = {model.ITEM: "条目", model.SECTION: "章节", model.ARTICLE: "条", model.PARAGRAPH: "段落",
          model.ATTACHMENT: "附件", model.TABLE_ROW: "表格行"}
