@@ -61,7 +61,7 @@ CHANNEL = "telegram"
 BOOTSTRAP_RETRIES = 3  # deleteWebhook / setWebhook at start-up, against a network blip
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
 WEBHOOK_MAX_BODY = 1024 * 1024  # an update is a few KB
-BUTTON_DATA = re.compile(r"^(?P<action>[a-z]+):(?P<view>\d+)$")  # "next:17": an action on view 17
+BUTTON_DATA = re.compile(r"^(?P<action>[a-z]+[1-9]?):(?P<view>\d+)$")  # "next:17", "pick2:17": on view 17
 
 # --- configuration --------------------------------------------------------------------------------
 
@@ -376,7 +376,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     replies = render_telegram(turn.answer, turn.position, turn.full)
-    if action == "doc":
+    if action == "doc" or action.startswith("pick"):  # a new answer below, the question stays
         await deliver(message, replies, turn.view, quote=False)
     else:
         await show(message, replies, turn.view)

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from knowledge import store
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
+from knowledge.bundled import BUNDLED_NOTICES
 from knowledge.damage import DamagedDatabase, set_aside
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.model import Answer, ReloadReport
+from knowledge.model import Answer, Hit, ReloadReport
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
 from knowledge.tokens import dictionary_tags
 
-BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
 log = logging.getLogger(__name__)
 
 
@@ -45,16 +45,18 @@ def warm_up() -> None:
 class KnowledgeBase:
     """The knowledge base a running bot answers from."""
 
-    def __init__(self, db_path: Path, knowledge_dir: Path = BUNDLED_NOTICES, lexicon_dir: Path | None = None):
+    def __init__(self, db_path: Path, knowledge_dir: Path = BUNDLED_NOTICES, lexicon_dir: Path | None = None,
+                 region: str = ""):
         self.db_path = Path(db_path)
+        self.region = region  # the place served (BOT_REGION): questions naming no place stay with its notices
         self.knowledge_dir = Path(knowledge_dir)
         self.lexicon_dir = lexicon_dir
         self._reload_lock = threading.Lock()
         self.last_report: ReloadReport | None = None
-        self.repairs: list[str] = []  # damaged files set aside, for the next reload report to say
+        self.repairs: list[str] = []  # damaged files set aside, for the next report to say
         if self._built_from() != str(self.knowledge_dir.resolve()):
             # Missing, damaged, or built from another directory: build it from this one.
-            self.last_report = store.build(self.knowledge_dir, self.db_path)
+            self._build()
         self._db_seen = self.db_signature()
         self.index = self._load(load_lexicon(lexicon_dir))
         warm_up()
@@ -62,10 +64,17 @@ class KnowledgeBase:
     def _built_from(self) -> str:
         """store.built_from; a damaged file is set aside, so it is rebuilt like a missing one."""
         try:
-            return store.built_from(self.db_path)
+            return store.checked_built_from(self.db_path)
         except DamagedDatabase:
             self._set_aside()
             return ""
+
+    def _build(self) -> None:
+        """Build the file from the knowledge directory; the report says which damaged file was set aside."""
+        report = store.build(self.knowledge_dir, self.db_path)
+        self.last_report = replace(report, warnings=(*self.repairs, *report.warnings))
+        self.repairs.clear()
+        self._db_seen = self.db_signature()
 
     def _set_aside(self) -> None:
         aside = set_aside(self.db_path)
@@ -78,12 +87,12 @@ class KnowledgeBase:
             return load_index(self.db_path, lexicon)
         except DamagedDatabase:
             self._set_aside()
-            self.last_report = store.build(self.knowledge_dir, self.db_path)
-            self._db_seen = self.db_signature()
+            self._build()
             return load_index(self.db_path, lexicon)
 
-    def ask(self, question: str, limit: int = RESULTS) -> Answer:
-        return answer(question, self.index, limit)
+    def ask(self, question: str, limit: int = RESULTS, context: tuple[Hit, ...] = ()) -> Answer:
+        """An answer; `context` (the results last shown, the clause on screen first) for follow-ups."""
+        return answer(question, self.index, limit, self.region, context)
 
     def unit(self, name: str) -> Answer:
         """Clauses a unit leads or shares; `name` may be short (人社局)."""
@@ -106,7 +115,7 @@ class KnowledgeBase:
             index = self._load(lexicon)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
-            warnings = (*self.repairs, *report.warnings)
+            warnings = (*self.repairs, *report.warnings, *lexicon.conflicts())
             self.repairs.clear()
             self.last_report = replace(report, warnings=warnings, seconds=time.perf_counter() - started)
             return self.last_report
@@ -129,12 +138,11 @@ class KnowledgeBase:
                 return False
             self._db_seen = seen
             try:
-                if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
+                if store.checked_built_from(self.db_path) != str(self.knowledge_dir.resolve()):
                     return False  # rebuilt from another directory (a test run): keep serving ours
             except DamagedDatabase:  # damaged on disk while we serve from memory: rebuilt, so a restart is sound
                 self._set_aside()
-                self.last_report = store.build(self.knowledge_dir, self.db_path)
-                self._db_seen = self.db_signature()
+                self._build()
             self.index = self._load(load_lexicon(self.lexicon_dir))
             return True
 

@@ -213,10 +213,16 @@ def read_notices(db_path: Path) -> list[Notice]:
 
 
 def built_from(db_path: Path) -> str:
-    """The knowledge directory a knowledge base file was built from ("" when unknown or of an older schema).
+    """The knowledge directory a knowledge base file was built from ("" when unknown, of an older schema
+    or damaged)."""
+    try:
+        return checked_built_from(db_path)
+    except DamagedDatabase:
+        return ""
 
-    Raises DamagedDatabase for a file whose pages SQLite cannot read.
-    """
+
+def checked_built_from(db_path: Path) -> str:
+    """`built_from`, raising DamagedDatabase for a file whose pages SQLite cannot read."""
     if not Path(db_path).exists():
         return ""
     try:

@@ -63,7 +63,7 @@ def test_start_up_sets_a_damaged_knowledge_base_aside_and_rebuilds(tmp_path, tin
     assert "市人社局" in kb.ask(QUESTION).hits[0].clause.lead_units
     [aside] = set_aside(db)
     assert aside.read_bytes() == damaged_bytes  # kept as it was, for an admin
-    assert any("已损坏" in note and aside.name in note for note in kb.repairs)
+    assert any("已损坏" in w and aside.name in w for w in kb.last_report.warnings)
 
 
 def test_cli_ask_and_reload_on_a_damaged_knowledge_base(tmp_path, tiny_dir, caplog):
