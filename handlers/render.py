@@ -42,6 +42,7 @@ def clause_record(clause: Clause, notice: Notice) -> dict:
         "path": clause.path_text, "title": clause.title, "text": clause.text,
         "lead_units": list(clause.lead_units), "responsible_units": list(clause.responsible_units),
         "kind": clause.kind, "number": clause.number, **({"deadline": clause.deadline} if clause.deadline else {}),
+        **({"leaders": list(clause.leaders)} if clause.leaders else {}),
     }
 
 

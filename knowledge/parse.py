@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from knowledge.actors import named_actors
 from knowledge.brackets import strip_unbalanced_ends
 from knowledge.docref import DOC_NO, DOC_NO_LINE
 from knowledge.model import ARTICLE, ATTACHMENT, ITEM, PARAGRAPH, SECTION, Clause, Notice
 from knowledge.pdftext import DATE_LINE, TITLE_LINE, join_wrapped, paragraphs
 from knowledge.tables import table_rows
-from knowledge.units import find_annotation
+from knowledge.units import find_annotation, find_annotations
 
 METADATA = re.compile(r"\[(?P<key>[\u4e00-\u9fa5]{2,6})\]\s*(?P<value>[^\[\s]*)")
 SALUTATION = re.compile(
@@ -36,8 +37,9 @@ LEVEL_PATTERNS = [
     (1, re.compile(r"^(?P<m>[一二三四五六七八九十]{1,3})[、.．]\s*"), "{}、"),
     (1.5, re.compile(rf"^第(?P<m>[{CN_NUMBER}]{{1,5}})条\s*"), "第{}条"),
     (2, re.compile(r"^[（(](?P<m>[一二三四五六七八九十]{1,3})[）)]\s*"), "（{}）"),
-    (3, re.compile(r"^(?P<m>\d{1,2})\s*[.．、](?!\d)\s*"), "{}."),
+    (3, re.compile(r"^(?P<m>\d{1,2})\s*(?:[.、](?!\d)|．|。(?=[\u4e00-\u9fff]))\s*"), "{}."),
     (4, re.compile(r"^[（(](?P<m>\d{1,2})[）)]\s*"), "（{}）"),
+    (5, re.compile(r"^(?P<m>[①-⑳])\s*"), "{}"),
 ]
 ARTICLE_MARKER = re.compile(rf"^第[{CN_NUMBER}]+条$")
 ATTACHMENT_HEAD = re.compile(r"^附件\s*\d*$")
@@ -114,7 +116,7 @@ def parse_notice(paras: list[str], source: str = "") -> Notice:
     text = "\n".join(paras)
     meta = {m.group("key"): m.group("value") for m in METADATA.finditer(text[:1500])}
     header, body = split_header(text)
-    doc_no = own_doc_no(header, meta)
+    doc_no = own_doc_no(header, meta, text)
     title = notice_title(header, doc_no)
     body, issuer, date = take_signature(body)
     issuer = issuer or meta.get("发文机构", "") or issuer_from_title(title)
@@ -133,10 +135,12 @@ def parse_notice(paras: list[str], source: str = "") -> Notice:
 
 def split_header(text: str) -> tuple[str, str]:
     """Header (title, 文号, metadata) and body, split at the salutation 「各区人民政府，…：」."""
-    head, pos = text[:2000], 0
+    # The addressees come before the outline: 「…主管部门…下列信息：」 in 第十五条 is not a salutation.
+    outline = re.search(r"^(?:第[一二三四五六七八九十]{1,3}[章条]|[一二三四五六七八九十]{1,3}、)", text, re.M)
+    head, pos = text[: min(2000, outline.start() if outline else 2000)], 0
     while m := SALUTATION.search(head, pos):
         # A title (关于…通知) or an annotation (责任单位：) is not the list of addressees.
-        if not re.search("关于|通知|意见|措施|印发|责任|牵头", m["sal"]):
+        if not re.search("关于|通知|意见|措施|印发|责任|牵头", m["sal"]) and not DOC_NO.search(m["sal"]):
             return text[: m.start("sal")], text[m.end():]
         pos = m.start("sal") + 1
     first, _, rest = text.partition("\n")
@@ -146,12 +150,24 @@ def split_header(text: str) -> tuple[str, str]:
     return first, rest
 
 
-def own_doc_no(header: str, meta: dict) -> str:
+# A decree's number: 国务院令第693号, 粤府令第197号 (「以粤府令第197号公布」 in a note).
+DECREE_NO = re.compile(
+    r"(?:中华人民共和国)?(?:国务院|[\u4e00-\u9fa5]{1,5}?(?:府|部|委|局|厅|署|行|院))令\s*第\s*\d{1,4}\s*号"
+)
+DECREE_NOISE = re.compile(r"^.*?(?:中华人民共和国|[以于经据])(?=.{3})")
+# 「…分工方案的通知国办发〔2020〕43号」: a title run into its 文号 on one line.
+TITLE_END = re.compile(r"^.*(?:通知|意见|决定|方案|办法|规定|批复|公告|通告|报告|函)")
+
+
+def own_doc_no(header: str, meta: dict, text: str = "") -> str:
     if DOC_NO.fullmatch(meta.get("发文字号", "")):
         return meta["发文字号"]
     cleaned = METADATA.sub(" ", header)
     m = DOC_NO.search(cleaned)
-    return re.sub(r"\s+", "", m.group(0)) if m else ""
+    if m:
+        return TITLE_END.sub("", re.sub(r"\s+", "", m.group(0)))
+    decree = DECREE_NO.search(header) or DECREE_NO.search(text[:1500])
+    return DECREE_NOISE.sub("", re.sub(r"\s+", "", decree.group(0))) if decree else ""
 
 
 def notice_title(header: str, doc_no: str) -> str:
@@ -286,7 +302,8 @@ def node_clauses(notice: Notice, node: Node, path: tuple, section: str, state: d
         text = "\n".join([own_text] + items)
         return [make_clause(notice, path, heading or section, text, section, state, kind, number)]
     if not node.children:
-        return [make_clause(notice, path, heading or section, own_text, section, state, kind, number)]
+        return [make_clause(notice, path, title, piece, section, state, kind, number)
+                for title, piece in annotated_sentences(own_text, heading or section)]
     clauses = []
     if len(own_text) >= 60:
         kind = ARTICLE if kind == ARTICLE else SECTION
@@ -294,6 +311,19 @@ def node_clauses(notice: Notice, node: Node, path: tuple, section: str, state: d
     for child in node.children:
         clauses += node_clauses(notice, child, path, heading or section, state)
     return clauses
+
+
+def annotated_sentences(text: str, heading: str) -> list[tuple[str, str]]:
+    """(title, text) of each task in a text: several unnumbered sentences under one （三）, each with
+    its own annotation, are several tasks; the first keeps the heading, the others their first phrase."""
+    cuts = [0]
+    annotations = find_annotations(text)
+    for annotation, following in zip(annotations, annotations[1:], strict=False):
+        between = text[annotation.end : following.start]
+        if len(re.sub(r"\W", "", between)) >= 8:  # a sentence of its own follows this annotation
+            cuts.append(annotation.end)
+    pieces = [text[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(text)], strict=False)]
+    return [(heading if i == 0 else split_heading(piece)[0] or heading, piece) for i, piece in enumerate(pieces)]
 
 
 def split_heading(first: str) -> tuple[str, str]:
@@ -323,14 +353,24 @@ def flatten(node: Node) -> str:
 def make_clause(
     notice: Notice, path, title: str, text: str, section: str, state: dict, kind: str = ITEM, number: str = ""
 ) -> Clause:
-    lead, responsible = (), ()
-    annotation = find_annotation(text, state["first_is_lead"])
-    if annotation:
-        lead, responsible = annotation.lead_units, annotation.responsible_units
+    """One clause; every annotation in its text is read and taken out (a section's own annotation
+    may sit before 「具体措施：」)."""
+    lead: list[str] = []
+    responsible: list[str] = []
+    leaders: list[str] = []
+    annotations = find_annotations(text, state["first_is_lead"])
+    for annotation in reversed(annotations):
         text = (text[: annotation.start] + text[annotation.end:]).strip()
+    for annotation in annotations:
+        lead += [u for u in annotation.lead_units if u not in lead]
+        responsible += [u for u in annotation.responsible_units if u not in responsible]
+        leaders += [p for p in annotation.leaders if p not in leaders]
         state["first_is_lead"] = state["first_is_lead"] or annotation.first_is_lead_below
-    return Clause(notice.doc_no, path, title.strip(), text.strip(), lead, responsible, section, kind=kind,
-                  number=number)
+    if not annotations and kind == ARTICLE:
+        responsible = named_actors(f"{title}。{text}")  # a regulation names who acts in its text: 「税务机关依法…」
+    responsible = [u for u in responsible if u not in lead]
+    return Clause(notice.doc_no, path, title.strip(), text.strip(), tuple(lead), tuple(responsible), section,
+                  kind=kind, number=number, leaders=tuple(leaders))
 
 
 __all__ = ["parse_gazette", "DATE_LINE"]

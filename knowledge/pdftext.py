@@ -9,6 +9,7 @@ import re
 
 from knowledge.brackets import has_unclosed
 from knowledge.docref import DOC_NO_LINE
+from knowledge.markup import plain_text
 
 # A line that closes a paragraph: sentence-final punctuation or a balanced closing bracket.
 FINAL = "。！？；：!?;:…"
@@ -23,8 +24,14 @@ PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,3}[-—－\s]*$|^第\s*\d+\s*页(?:
 TABLE_RULE = re.compile(r"^[\s|:\-+]*$")
 # Inline outline markers in a notice flattened to one line: split before them when they follow
 # the end of a sentence, a closing bracket or white space.
+# 「3．2020年底前」: a full-width point is never a decimal one. 「…精准性（一）研究…」: a heading
+# without punctuation runs straight into the next item, so （一） also breaks after a character
+# (not after 第/条/款/项, which cite another document's item). Articles: 「…。第二条　…」.
 INLINE_BREAK = re.compile(
-    r"(?<=[。；;！？)）〕\]】\s])\s*(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．](?!\d)))"
+    r"(?<=[。；;！？)）〕\]】\s：:])\s*(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
+    r"|\d{1,2}(?:\.(?!\d)|．|。(?=[\u4e00-\u9fff]))|[①-⑳]|[（(]\d{1,2}[）)]"
+    r"|第[一二三四五六七八九十百零〇]{1,5}[章条](?![的规第])))"
+    r"|(?<=[\u4e00-\u9fff”])(?<![第条款项])(?=[（(][一二三四五六七八九十]{1,3}[）)](?![、，,的]))"
 )
 WIDE_GAP = re.compile(r"\s*\u3000{2,}\s*|\s{3,}")
 TITLE_LINE = re.compile(r"^[^。；：:]{0,30}关于[^。；：:]{2,60}(?:通知|意见|决定|办法|规定|方案|批复|公告|通告)$")
@@ -33,7 +40,7 @@ FLAT_LINE = 120  # a line longer than this is probably a whole flattened notice
 
 def paragraphs(text: str) -> list[str]:
     """Text → paragraphs with page-break artefacts, furniture and flattening repaired."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    text = plain_text(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\xa0", " ")
     lines = [line.rstrip() for line in text.split("\n")]
     lines = [line for line in drop_comments(lines) if not is_furniture(line)]
     lines = [piece for line in lines for piece in unflatten(line)]

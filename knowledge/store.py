@@ -20,7 +20,7 @@ from knowledge.model import Clause, Notice, ReloadReport
 from knowledge.parse import parse_gazette
 from knowledge.sources import knowledge_files, read_text
 
-SCHEMA = 2  # bumped when the tables change: a file of another schema is rebuilt, not misread
+SCHEMA = 3  # bumped when the tables change: a file of another schema is rebuilt, not misread
 Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
 
 
@@ -137,6 +137,7 @@ def write(path: Path, notices: list[Notice], directory: Path | None = None) -> N
                 "lead_units": json.dumps(c.lead_units, ensure_ascii=False),
                 "responsible_units": json.dumps(c.responsible_units, ensure_ascii=False),
                 "section": c.section, "kind": c.kind, "number": c.number, "deadline": c.deadline,
+                "leaders": json.dumps(c.leaders, ensure_ascii=False),
             }
             for n in notices for c in n.clauses
         ),
@@ -159,7 +160,7 @@ def read(db_path: Path) -> list[Notice]:
                     text=row["text"], lead_units=tuple(json.loads(row["lead_units"])),
                     responsible_units=tuple(json.loads(row["responsible_units"])),
                     section=row["section"], position=row["position"], kind=row["kind"], number=row["number"],
-                    deadline=row["deadline"],
+                    deadline=row["deadline"], leaders=tuple(json.loads(row["leaders"])),
                 )
             )
         return [

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from knowledge.parse import parse_gazette
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLES
 
 ARTEFACTS = re.compile(  # an annotation left in the text, or a paragraph still cut by a page break
     r"[〔\[（(【]\s*(?:牵头|责任)(?:单位|部门)|(?:牵头|责任)(?:单位|部门)[：:]|\n\n|认证认\s|提\s+升"
@@ -184,3 +184,26 @@ def test_regulations_numbered_by_chapter_and_article():
     assert ("第一章", "第一条") in by_path and by_path[("第一章", "第二条")].responsible_units == ("市公安局",)
     third = by_path[("第二章", "第三条")]
     assert third.section == "管理" and "及时清除犬只粪便" in third.text
+
+
+def test_every_annotation_style_in_one_notice():
+    (notice,) = parse_gazette((SAMPLES / "annotation-styles.txt").read_text(encoding="utf-8"))
+    by = {(c.path, c.title): c for c in notice.clauses}
+    first = by[(("一、", "1."), "返还失业保险费")]
+    assert first.lead_units == ("市人社局",) and first.responsible_units == ("市财政局", "市税务局")
+    assert by[(("一、", "2."), "发放稳岗补贴")].responsible_units == ("市财政局", "各区人民政府")
+    # 1. restarts under 二、: a second item 1 with its own path
+    youth = by[(("二、", "1."), "扩大高校毕业生招聘")]
+    assert youth.lead_units == ("市国资委",) and youth.responsible_units == ("市教育局", "市人社局")
+    assert by[(("二、", "2."), "帮扶残疾人就业")].lead_units == ("市残联",)
+    # two unnumbered sentences in （三）, each with its own annotation, are two clauses
+    section = [c for c in notice.clauses if c.path == ("二、", "（三）")]
+    assert [c.lead_units for c in section] == [("市民政局",), ()]
+    assert section[0].responsible_units == ("有关部门",) and section[1].responsible_units == ("市民政局", "市财政局")
+    assert "临时救助" in section[1].text and "临时救助" not in section[0].text
+    mechanism = by[(("三、", "11."), "健全工作机制")]
+    assert mechanism.number == "11" and mechanism.leaders == ("张三",) and mechanism.lead_units == ("市人社局",)
+    assert mechanism.responsible_units == ("市发改委", "市财政局", "市统计局", "相关乡镇办")
+    review = by[(("三、", "12."), "加强督查考核")]
+    assert review.lead_units == ("市政府督查室",) and review.responsible_units == ("各区人民政府",)
+    assert review.text == "将就业工作纳入年度考核。"

@@ -1,0 +1,76 @@
+"""Real notices of other governments, loaded beside the bundled gazette (tests/data/foreign/, copied
+from shared/data so that CI has them): each parses, and each question's target task carries its units."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from knowledge.base import BUNDLED_NOTICES, KnowledgeBase
+from knowledge.units import split_units
+
+FOREIGN = Path(__file__).parent / "data" / "foreign"
+FOLDERS = ["foreign-notices", "foreign-notices-2"]
+NOT_NOTICES = {"questions.jsonl", "SOURCES.txt"}
+
+
+def questions(folder: str) -> list[dict]:
+    lines = (FOREIGN / folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def plain(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """One knowledge base of the gazette and every foreign notice, as an admin would load them."""
+    directory = tmp_path_factory.mktemp("foreign") / "notices"
+    shutil.copytree(BUNDLED_NOTICES, directory)
+    for folder in FOLDERS:
+        for path in (FOREIGN / folder).iterdir():
+            if path.name not in NOT_NOTICES:
+                shutil.copy(path, directory / path.name)
+    kb = KnowledgeBase(directory.parent / "kb.db", directory)
+    return {n.source: n for n in kb.notices}
+
+
+def notice_of(loaded, name: str):
+    return next(n for source, n in loaded.items() if Path(source).stem == Path(name).stem)
+
+
+def test_every_foreign_notice_parses_into_clauses(loaded):
+    files = [p for folder in FOLDERS for p in (FOREIGN / folder).iterdir() if p.name not in NOT_NOTICES]
+    for path in files:
+        assert notice_of(loaded, path.name).clauses, path.name
+
+
+@pytest.mark.parametrize("question", questions("foreign-notices-2"), ids=lambda q: q["keys"][0])
+def test_target_task_carries_its_units_lead_first(loaded, question):
+    notice = notice_of(loaded, question["file"])
+    if question["doc"]:
+        assert plain(notice.doc_no) == plain(question["doc"])
+    clause = next(c for c in notice.clauses if any(plain(k) in plain(c.title + c.text) for k in question["keys"]))
+    expected = question["units"]
+    assert set(expected) <= set(clause.units), (clause.path, clause.units)
+    if expected and clause.lead_units:
+        assert clause.units[0] == expected[0]
+
+
+@pytest.mark.parametrize("question", questions("foreign-notices"), ids=lambda q: q["q"][:12])
+def test_answer_span_sits_in_a_clause_with_its_units(loaded, question):
+    """The answer is a clause's text, or (「牵头单位有哪些」) the units one clause carries."""
+    notice = notice_of(loaded, question["file"])
+    answer = question["answer"]
+    units = split_units(answer)
+    if len(units) >= 2 and all(re.search(r"[局委办团厅府部行会院]$", u) for u in units):
+        assert any(set(units) <= set(c.units) for c in notice.clauses), units
+        return
+    span = plain(re.sub(r"^\s*\d{1,2}[.．、]", "", answer))[:30]
+    assert any(span in plain(c.title + c.text) for c in notice.clauses), answer[:40]
