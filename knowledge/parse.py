@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from knowledge.actors import named_actors
 from knowledge.brackets import strip_unbalanced_ends
 from knowledge.docref import DOC_NO, DOC_NO_LINE
-from knowledge.model import ARTICLE, ATTACHMENT, ITEM, PARAGRAPH, SECTION, Clause, Notice
+from knowledge.model import ARTICLE, ATTACHMENT, ITEM, PARAGRAPH, SECTION, TABLE_ROW, Clause, Notice
 from knowledge.pdftext import DATE_LINE, TITLE_LINE, join_wrapped, paragraphs
 from knowledge.tables import table_rows
-from knowledge.units import find_annotation, find_annotations
+from knowledge.tasktable import TaskRow, split_task_tables
+from knowledge.units import column_units, find_annotation, find_annotations
 
 METADATA = re.compile(r"\[(?P<key>[\u4e00-\u9fa5]{2,6})\]\s*(?P<value>[^\[\s]*)")
 SALUTATION = re.compile(
@@ -123,8 +124,10 @@ def parse_notice(paras: list[str], source: str = "") -> Notice:
     date = date or iso_date(meta.get("成文日期", "") or meta.get("发布日期", ""))
     body_paras, attachments = split_attachments([p for p in body.split("\n") if p.strip()])
     body_paras = [p for p in body_paras if not is_covering_note(p, title)]
+    body_paras, rows = split_task_tables(body_paras)
     notice = Notice(doc_no=doc_no, title=title, issuer=issuer, date=date, source=source)
-    clauses = outline_clauses(notice, body_paras) + attachment_clauses(notice, attachments, len(body_paras))
+    clauses = outline_clauses(notice, body_paras) + row_clauses(notice, rows, "任务分工表")
+    clauses += attachment_clauses(notice, attachments, len(body_paras))
     clauses = [c.__class__(**{**c.__dict__, "position": i}) for i, c in enumerate(clauses)]
     names = tuple(a[0] for a in attachments)
     return Notice(doc_no, title, issuer, date, source, names, tuple(clauses))
@@ -245,9 +248,29 @@ def split_attachments(paras: list[str]) -> tuple[list[str], list[tuple[str, list
 def attachment_clauses(notice: Notice, attachments, offset: int) -> list[Clause]:
     clauses = []
     for name, paras in attachments:
+        paras, tasks = split_task_tables(paras)
+        clauses += row_clauses(notice, tasks, name)
         rows = table_rows(paras)
-        if rows:
+        if rows and not (tasks and len("".join(rows)) < 40):  # what is left of a task table is its title
             clauses.append(Clause(notice.doc_no, ("附件",), name, "\n".join(rows), section="附件", kind=ATTACHMENT))
+    return clauses
+
+
+def row_clauses(notice: Notice, rows: list[TaskRow], table: str) -> list[Clause]:
+    """Each row of a task table as a clause with its columns' units and deadline."""
+    clauses = []
+    for i, row in enumerate(rows, 1):
+        units = column_units(row.lead, row.responsible, row.leader)
+        task, measures = row.task or row.measures, row.measures if row.task else ""
+        title, text = (task, measures) if measures and len(task) <= HEADING_MAX else split_heading(task)
+        if measures and len(task) > HEADING_MAX:
+            text = f"{task}\n{measures}"
+        section = classify(row.heading)[2] if row.heading else table
+        clauses.append(Clause(
+            notice.doc_no, (table, row.number or str(i)), title or section, text or title, units.lead_units,
+            units.responsible_units, section, kind=TABLE_ROW, number=row.number, deadline=row.deadline,
+            leaders=units.leaders,
+        ))
     return clauses
 
 

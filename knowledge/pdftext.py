@@ -10,6 +10,7 @@ import re
 from knowledge.brackets import has_unclosed
 from knowledge.docref import DOC_NO_LINE
 from knowledge.markup import plain_text
+from knowledge.tasktable import mark_space_tables
 
 # A line that closes a paragraph: sentence-final punctuation or a balanced closing bracket.
 FINAL = "。！？；：!?;:…"
@@ -42,7 +43,7 @@ def paragraphs(text: str) -> list[str]:
     """Text → paragraphs with page-break artefacts, furniture and flattening repaired."""
     text = plain_text(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\xa0", " ")
     lines = [line.rstrip() for line in text.split("\n")]
-    lines = [line for line in drop_comments(lines) if not is_furniture(line)]
+    lines = [line for line in mark_space_tables(drop_comments(lines)) if not is_furniture(line)]
     lines = [piece for line in lines for piece in unflatten(line)]
     return rejoin(lines)
 
@@ -114,8 +115,8 @@ def rejoin(lines: list[str]) -> list[str]:
 def continues(previous: str, line: str) -> bool:
     if ANNOTATION_START.match(line):
         return not OUTLINE_START.match(previous) or len(previous) > 40
-    if DOC_NO_LINE.match(line) or DATE_LINE.match(line) or OUTLINE_START.match(line):
-        return False
+    if DOC_NO_LINE.match(line) or DATE_LINE.match(line) or OUTLINE_START.match(line) or "\t" in line:
+        return False  # a table row starts afresh too: the line above is the table's title
     return is_open(previous)
 
 

@@ -233,6 +233,13 @@ def role_phrases(pieces: list[str]) -> tuple[list[str], list[str]]:
     return lead, responsible
 
 
+def column_units(lead_cell: str, responsible_cell: str, leader_cell: str = "") -> Annotation:
+    """A task table's 牵头单位, 责任单位 and 责任领导 cells, read like an annotation's parts."""
+    more_lead, responsible = role_phrases([p for p in top_level_split(responsible_cell, "；;。") if p.strip()])
+    leaders = [p for p in (clean_person(p) for p in re.split(r"[、，,；;\s]", leader_cell)) if p]
+    return finish(split_units(lead_cell) + more_lead, responsible, leaders, 0, 0, False, False, False)
+
+
 def finish(lead, responsible, leaders, start, end, flag, first_is_lead, below) -> Annotation:
     """Catch-alls never lead; 「列首位的为牵头单位」 makes the first named unit the lead."""
     responsible = [u for u in lead if is_catch_all(u)] + responsible

@@ -1,0 +1,67 @@
+"""Task tables (重点任务分工表) in every form a notice arrives in: each row is a clause with its
+columns' units and deadline, the same whichever form (one golden file for all)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from handlers.render import clause_record
+from knowledge.model import TABLE_ROW
+from knowledge.parse import parse_gazette
+from knowledge.sources import read_text
+from tests.conftest import ROOT, SAMPLES
+
+GOLDEN = ROOT / "tests" / "golden" / "task-table.jsonl"
+SPACES = SAMPLES / "task-table-spaces.txt"
+FIELDS = ("path", "number", "title", "text", "lead_units", "responsible_units", "deadline", "kind")
+
+
+def write_docx(path: Path) -> Path:
+    """The spaces sample as Word writes it: paragraphs, then a real table (python-docx)."""
+    from docx import Document
+
+    lines = SPACES.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("序号"))
+    document = Document()
+    for line in lines[:start]:
+        document.add_paragraph(line)
+    rows = [line.split("    ") for line in lines[start:] if line.strip()]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, cells in enumerate(rows):
+        if len(cells) == 1:  # 「一、稳定经济运行」 spans the whole row
+            merged = table.cell(r, 0).merge(table.cell(r, len(rows[0]) - 1))
+            merged.text = cells[0]
+            continue
+        for c, text in enumerate(cells):
+            table.cell(r, c).text = text
+    document.save(path)
+    return path
+
+
+def rows_of(path: Path) -> list[dict]:
+    notices = parse_gazette(read_text(path), path.name)
+    return [
+        {k: clause_record(c, n)[k] for k in FIELDS if k in clause_record(c, n)}
+        for n in notices for c in n.clauses if c.kind == TABLE_ROW
+    ]
+
+
+@pytest.mark.parametrize("form", ["spaces", "tabs", "html", "docx"])
+def test_each_table_form_gives_the_golden_rows(form, tmp_path):
+    path = {
+        "spaces": SPACES, "tabs": SAMPLES / "task-table-tabs.txt", "html": SAMPLES / "task-table.html",
+        "docx": write_docx(tmp_path / "task-table.docx"),
+    }[form]
+    golden = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    assert rows_of(path) == golden
+
+
+def test_golden_rows_say_what_the_table_says():
+    golden = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    assert [g["number"] for g in golden] == ["1", "2", "3"]
+    assert golden[0]["lead_units"] == ["县发改局"] and golden[0]["deadline"] == "2024年12月底前"
+    assert golden[0]["responsible_units"] == ["县财政局", "县自然资源局", "各乡镇人民政府"]
+    assert golden[2]["lead_units"] == ["县人社局"] and golden[2]["responsible_units"] == ["有关部门", "各乡镇人民政府"]
