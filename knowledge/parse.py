@@ -269,7 +269,7 @@ def row_clauses(notice: Notice, rows: list[TaskRow], table: str) -> list[Clause]
         clauses.append(Clause(
             notice.doc_no, (table, row.number or str(i)), title or section, text or title, units.lead_units,
             units.responsible_units, section, kind=TABLE_ROW, number=row.number, deadline=row.deadline,
-            leaders=units.leaders,
+            leaders=units.leaders, headings=(table, title),
         ))
     return clauses
 
@@ -306,7 +306,7 @@ def build_tree(paras: list[str]) -> tuple[list[str], list[Node]]:
 
 def outline_clauses(notice: Notice, paras: list[str]) -> list[Clause]:
     preamble, roots = build_tree(paras)
-    state = {"first_is_lead": False}
+    state = {"first_is_lead": False, "headings": {}}
     clauses = [make_clause(notice, (f"第{i}段",), notice.short_title, p, "", state, PARAGRAPH)
                for i, p in enumerate(preamble, 1)]
     for root in roots:
@@ -317,6 +317,7 @@ def outline_clauses(notice: Notice, paras: list[str]) -> list[Clause]:
 def node_clauses(notice: Notice, node: Node, path: tuple, section: str, state: dict) -> list[Clause]:
     path = path + (node.marker,)
     heading, body = split_heading(node.first)
+    state["headings"][path] = heading  # the outline shows every heading, with or without text of its own
     own_text = "\n".join([body] + node.lines[1:]).strip()
     kind = ARTICLE if ARTICLE_MARKER.match(node.marker) else ITEM
     number = node.marker.rstrip("、.")
@@ -392,8 +393,9 @@ def make_clause(
     if not annotations and kind == ARTICLE:
         responsible = named_actors(f"{title}。{text}")  # a regulation names who acts in its text: 「税务机关依法…」
     responsible = [u for u in responsible if u not in lead]
+    headings = tuple(state.get("headings", {}).get(path[: i + 1], "") for i in range(len(path)))
     return Clause(notice.doc_no, path, title.strip(), text.strip(), tuple(lead), tuple(responsible), section,
-                  kind=kind, number=number, leaders=tuple(leaders))
+                  kind=kind, number=number, leaders=tuple(leaders), headings=headings)
 
 
 __all__ = ["parse_gazette", "DATE_LINE"]

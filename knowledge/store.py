@@ -20,7 +20,7 @@ from knowledge.model import Clause, Notice, ReloadReport
 from knowledge.parse import parse_gazette
 from knowledge.sources import knowledge_files, read_text
 
-SCHEMA = 3  # bumped when the tables change: a file of another schema is rebuilt, not misread
+SCHEMA = 4  # bumped when the tables change: a file of another schema is rebuilt, not misread
 Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
 
 
@@ -138,6 +138,7 @@ def write(path: Path, notices: list[Notice], directory: Path | None = None) -> N
                 "responsible_units": json.dumps(c.responsible_units, ensure_ascii=False),
                 "section": c.section, "kind": c.kind, "number": c.number, "deadline": c.deadline,
                 "leaders": json.dumps(c.leaders, ensure_ascii=False),
+                "headings": json.dumps(c.headings, ensure_ascii=False),
             }
             for n in notices for c in n.clauses
         ),
@@ -161,6 +162,7 @@ def read(db_path: Path) -> list[Notice]:
                     responsible_units=tuple(json.loads(row["responsible_units"])),
                     section=row["section"], position=row["position"], kind=row["kind"], number=row["number"],
                     deadline=row["deadline"], leaders=tuple(json.loads(row["leaders"])),
+                    headings=tuple(json.loads(row["headings"])),
                 )
             )
         return [
