@@ -50,7 +50,7 @@ class KnowledgeBase:
         self.last_report: ReloadReport | None = None
         if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
             # Missing, unreadable, or built from another directory: build it from this one.
-            self.last_report = store.build(self.knowledge_dir, self.db_path)
+            self.last_report = store.build(self.knowledge_dir, self.db_path, reported=False)
         self._db_seen = self.db_signature()
         self.index = load_index(self.db_path, load_lexicon(lexicon_dir))
         warm_up()
