@@ -43,9 +43,16 @@ def plain_text(text: str) -> str:
 
 
 def front_matter_title(text: str) -> tuple[str, str]:
-    """The `title:` of a Markdown file's front matter, and the text after the front matter."""
+    """The title (and author and date, as metadata lines) of a Markdown file's front matter, and the
+    text after the front matter."""
     m = FRONT_MATTER.match(text)
     if not m:
         return "", text
-    title = re.search(r"^title:\s*['\"]?(.+?)['\"]?\s*$", m["body"], re.M)
-    return (title.group(1) if title else ""), text[m.end():]
+    fields = dict(re.findall(r"^(title|author|date):\s*['\"]?(.+?)['\"]?\s*$", m["body"], re.M))
+    # The parser reads 「[发文机构] …」 and 「[成文日期] …」 as a page's metadata.
+    head = fields.get("title", "")
+    if fields.get("author"):
+        head += f"\n[发文机构] {fields['author']}"
+    if fields.get("date"):
+        head += f"\n[成文日期] {fields['date']}"
+    return head.strip(), text[m.end():]

@@ -13,14 +13,14 @@ from knowledge.actors import named_actors
 from knowledge.brackets import strip_unbalanced_ends
 from knowledge.docref import DOC_NO, DOC_NO_LINE
 from knowledge.model import ARTICLE, ATTACHMENT, ITEM, PARAGRAPH, SECTION, TABLE_ROW, Clause, Notice
-from knowledge.pdftext import DATE_LINE, TITLE_LINE, join_wrapped, paragraphs
+from knowledge.pdftext import DATE_LINE, METADATA_LINE, TITLE_LINE, join_wrapped, paragraphs
 from knowledge.tables import table_rows
 from knowledge.tasktable import TaskRow, split_task_tables
 from knowledge.units import column_units, find_annotation, find_annotations
 
 METADATA = re.compile(r"\[(?P<key>[\u4e00-\u9fa5]{2,6})\]\s*(?P<value>[^\[\s]*)")
 SALUTATION = re.compile(
-    r"(?<=[\s。])(?P<sal>[^\s：:。]{0,12}各[^：:。\n]{1,160}|[^\s：:。]{2,40}(?:人民政府|部门|单位|机构)[^：:。\n]{0,120})[：:]"
+    r"(?<=[\s。号])(?P<sal>[^\s：:。]{0,12}各[^：:。\n]{1,160}|[^\s：:。]{2,40}(?:人民政府|部门|单位|机构)[^：:。\n]{0,120})[：:]"
 )
 SIGNATURE = re.compile(
     r"(?:^|(?<=[\s。]))(?P<issuer>[\u4e00-\u9fa5]{1,30}(?:政府|办公室|办公厅|委员会|局|厅|院|委|部|办|会))"
@@ -119,10 +119,14 @@ def parse_notice(paras: list[str], source: str = "") -> Notice:
     header, body = split_header(text)
     doc_no = own_doc_no(header, meta, text)
     title = notice_title(header, doc_no)
+    if DECREE_NO.search(title) and (named := PROMULGATED.search(text[:800])):
+        title = named["name"]  # 「国务院令第693号」 heads the page; the regulation it issues is the title
     body, issuer, date = take_signature(body)
     issuer = issuer or meta.get("发文机构", "") or issuer_from_title(title)
-    date = date or iso_date(meta.get("成文日期", "") or meta.get("发布日期", ""))
-    body_paras, attachments = split_attachments([p for p in body.split("\n") if p.strip()])
+    date = date or iso_date(meta.get("成文日期", "") or meta.get("发布日期", "")) or line_end_date(text[:1500])
+    issuer = issuer or (doc_no.split("令")[0] if DECREE_NO.fullmatch(doc_no) else "")
+    lines = [p for p in body.split("\n") if p.strip() and not METADATA_LINE.match(p)]
+    body_paras, attachments = split_attachments(lines)
     body_paras = [p for p in body_paras if not is_covering_note(p, title)]
     body_paras, rows = split_task_tables(body_paras)
     notice = Notice(doc_no=doc_no, title=title, issuer=issuer, date=date, source=source)
@@ -173,11 +177,17 @@ def own_doc_no(header: str, meta: dict, text: str = "") -> str:
     return DECREE_NOISE.sub("", re.sub(r"\s+", "", decree.group(0))) if decree else ""
 
 
+LETTERHEAD = re.compile(r"^[\u4e00-\u9fa5]{2,24}文件$")  # 「鞍山市立山区人民政府文件」 above the 文号
+PROMULGATED = re.compile(r"公布《(?P<name>[^》]{4,60})》")  # a decree: 「现公布《…条例》，自…起施行」
+
+
 def notice_title(header: str, doc_no: str) -> str:
     """The first title-like piece of the header, with spaces from line wrapping removed."""
     header = METADATA.sub("\n", header)
-    pieces = DOC_NO.split(header) if doc_no else [header]
+    # Split around each 文号 (DOC_NO.split would also return its groups, the year and the number).
+    pieces = DOC_NO.sub("\x00", header).split("\x00") if doc_no else [header]
     for piece in pieces:
+        piece = "\n".join(line for line in piece.split("\n") if not LETTERHEAD.match(line.strip()))
         piece = re.sub(r"\s*\n\s*", "", piece.strip(" \n\t-—"))
         piece = strip_unbalanced_ends(piece)  # 「…的通知（黔发改服务」 around a 文号, not 「（试行）」
         if len(piece) >= 4:
@@ -200,6 +210,12 @@ def take_signature(body: str) -> tuple[str, str, str]:
 def issuer_from_title(title: str) -> str:
     m = re.match(r"^(.{2,30}?)(?:关于|印发)", title)
     return m.group(1).strip() if m else ""
+
+
+def line_end_date(text: str) -> str:
+    """「总理 李克强 2017年12月25日」: a date closing a line near the top, when no signature was found."""
+    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", text, re.M)
+    return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}" if m else ""
 
 
 def iso_date(value: str) -> str:

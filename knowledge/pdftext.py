@@ -35,6 +35,9 @@ INLINE_BREAK = re.compile(
     r"|(?<=[\u4e00-\u9fff”])(?<![第条款项])(?=[（(][一二三四五六七八九十]{1,3}[）)](?![、，,的]))"
 )
 WIDE_GAP = re.compile(r"\s*\u3000{2,}\s*|\s{3,}")
+DECREE_LINE = re.compile(r"^[\u4e00-\u9fa5]{1,14}令\s*第\s*\d{1,4}\s*号$")  # 国务院令第693号
+METADATA_LINE = re.compile(r"^\[[\u4e00-\u9fa5]{2,6}\]\s*\S*$")  # 「[成文日期] 2014-03-01」
+DATE_END = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 TITLE_LINE = re.compile(r"^[^。；：:]{0,30}关于[^。；：:]{2,60}(?:通知|意见|决定|办法|规定|方案|批复|公告|通告)$")
 FLAT_LINE = 120  # a line longer than this is probably a whole flattened notice
 
@@ -81,7 +84,9 @@ def is_open(line: str) -> bool:
         return False
     if has_unclosed(s):
         return True
-    if s.startswith("附件") or is_heading(s) or TITLE_LINE.match(join_wrapped(s)):
+    if s.startswith("附件") or is_heading(s) or TITLE_LINE.match(join_wrapped(s)) or DECREE_LINE.match(s):
+        return False
+    if DATE_END.search(s) or METADATA_LINE.match(s):  # 「总理 李克强 2017年12月25日」: a signature ends its paragraph
         return False
     # A closing quote is not an ending: 「开展“A”」 / 「“B”等活动」 was cut between quotes.
     if s[-1] in FINAL or s[-1] in "〕]】）)":

@@ -74,3 +74,20 @@ def test_answer_span_sits_in_a_clause_with_its_units(loaded, question):
         return
     span = plain(re.sub(r"^\s*\d{1,2}[.．、]", "", answer))[:30]
     assert any(span in plain(c.title + c.text) for c in notice.clauses), answer[:40]
+
+
+@pytest.mark.parametrize("name, doc_no, title, issuer, date", [
+    ("guowuyuanling_693.txt", "国务院令第693号", "中华人民共和国环境保护税法实施条例", "国务院", "2017-12-25"),
+    ("yuefuling_197.txt", "粤府令第197号", "广东省碳排放管理试行办法", "广东省人民政府", "2014-03-01"),
+    ("lishan_anlizhengfa_2023_2_excerpt.txt", "鞍立政发〔2023〕2号",
+     "立山区人民政府关于印发《立山区政府2023年重点工作任务分解和责任分工方案》的通知", "立山区人民政府", "2023-03-28"),
+    ("ncp_shijingshan_2020.txt", "石政发〔2020〕3号", None, None, None),
+    ("guobanfa_2020_43.txt", "国办发〔2020〕43号", None, "国务院办公厅", "2020-11-01"),
+])
+def test_decrees_letterheads_and_run_in_numbers_give_the_right_header(loaded, name, doc_no, title, issuer, date):
+    notice = notice_of(loaded, name)
+    assert notice.doc_no == doc_no
+    assert title is None or notice.title == title
+    assert issuer is None or notice.issuer == issuer
+    assert date is None or notice.date == date
+    assert "2020" != notice.title and len(notice.title) >= 8
