@@ -378,12 +378,19 @@ def split_heading(first: str) -> tuple[str, str]:
 
 
 def is_enumeration(own_text: str, children: list[Node]) -> bool:
-    """「下列政策文件应及时进行解读：」 followed by short items is one clause, not several."""
-    if not own_text.rstrip().endswith(("：", ":")):
+    """「下列政策文件应及时进行解读：」 followed by short items is one clause, not several; an
+    annotation after the last item (「(3)…。(责任单位:…)」) is the whole list's."""
+    if not without_annotations(own_text).rstrip().endswith(("：", ":")):
         return False
-    return all(
-        not c.children and len(flatten(c)) <= ENUM_ITEM_MAX and not find_annotation(flatten(c)) for c in children
-    )
+    short = all(not c.children and len(without_annotations(flatten(c))) <= ENUM_ITEM_MAX for c in children)
+    annotated = [i for i, c in enumerate(children) if find_annotation(flatten(c))]
+    return short and annotated in ([], [len(children) - 1])
+
+
+def without_annotations(text: str) -> str:
+    for annotation in reversed(find_annotations(text)):
+        text = text[: annotation.start] + text[annotation.end :]
+    return text
 
 
 def flatten(node: Node) -> str:

@@ -207,3 +207,30 @@ def test_every_annotation_style_in_one_notice():
     review = by[(("三、", "12."), "加强督查考核")]
     assert review.lead_units == ("市政府督查室",) and review.responsible_units == ("各区人民政府",)
     assert review.text == "将就业工作纳入年度考核。"
+
+
+def units_by_path(text: str) -> dict:
+    (notice,) = parse_gazette(text)
+    return {c.path: (c.number, c.lead_units, c.responsible_units) for c in notice.clauses if c.kind != "paragraph"}
+
+
+def test_tasks_numbered_to_twenty_one_with_no_lower_level_and_the_same_on_one_line():
+    text = (SAMPLES / "tasks-without-lower-level.txt").read_text(encoding="utf-8")
+    found = units_by_path(text)
+    assert len(found) == 21 and found[("二十一、",)] == ("二十一", ("市医保局",), ("各区人民政府",))
+    assert found[("十、",)][1] == ("市自然资源局",)
+    assert units_by_path(" ".join(text.split("\n"))) == found  # OCR'd to one line without breaks
+
+
+def test_half_width_punctuation_and_lists_numbered_1_and_circled():
+    text = (SAMPLES / "half-width-numbering.txt").read_text(encoding="utf-8")
+    (notice,) = parse_gazette(text)
+    by_path = {c.path: c for c in notice.clauses}
+    first = by_path[("一、", "（一）")]
+    assert first.title == "落实防汛责任制"  # 「落实防汛责任制.各街道…」: the half-width stop ends the heading
+    assert first.lead_units == ("区应急局",) and first.responsible_units == ("区水利局", "区住建局")
+    checks = by_path[("一、", "（二）")]  # (1)…(3) and the annotation after them: one clause, the list's units
+    assert "（3）在建工程的基坑和围挡" in checks.text and checks.responsible_units == ("区水利局", "区住建局")
+    supplies = by_path[("二、", "（一）")]
+    assert "②救生衣不少于500件" in supplies.text and supplies.responsible_units == ("区应急局",)
+    assert units_by_path(" ".join(text.split("\n"))) == units_by_path(text)
