@@ -24,6 +24,8 @@ MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
 MIN_EVIDENCE = 0.45
 IN_NOTICE_EVIDENCE = 0.15  # a lower bar for a clause of a notice the question has already named
+PASSING_FOCUS = 1.0
+MISSING_AGAINST_PASSING = 1.0
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
 WHO = re.compile(
@@ -34,10 +36,12 @@ UNIT_DUTIES = re.compile(
 )
 TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
 RESULTS = 5  # candidates an answer carries: the answer and what 下一条 pages through
+RERANKED = 10  # candidates weighed by their evidence before the best RESULTS are kept
+EVIDENCE_WEIGHT = 0.5  # evidence (as a share of the best candidate's) against score (likewise)
 
 
-def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
-    """The channel-neutral answer to one question."""
+def answer(question: str, index: Index, limit: int = RESULTS, region: str = "") -> Answer:
+    """The channel-neutral answer to one question; `region` is the place the bot serves (BOT_REGION)."""
     raw = strip_markup(question or "")
     text = normalize(raw)
     if not text:
@@ -45,7 +49,8 @@ def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
     reference = referenced_notice(raw, text, index)
     if reference.missing:  # 「黄政办发〔2022〕63号」: a notice that is not loaded is no other notice
         return Answer(question, False, model.NONE, reason=model.NO_SUCH_NOTICE, notices=tuple(index.notices))
-    elsewhere = other_places(text, index)
+    named = tuple(places_in(text))
+    elsewhere = other_places(named, index)
     # 「湖北省公共服务质量提升行动方案…」 names another place's plan, whatever its title shares with ours;
     # a 文号 is exact and wins.
     if elsewhere and not reference.by_number:
@@ -56,12 +61,25 @@ def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
-    query, hits = index.search(raw, limit)
-    hits = index.with_support(query, hits)
-    if not hits or not confident(index, hits[0]):
+    for within in index.catalog.scopes(region, named):
+        query, hits = index.search(raw, max(limit, RERANKED), within=within)
+        hits = by_relevance(index.with_support(query, hits))[:limit]
+        if hits and confident(index, hits[0]):
+            break
+    else:
         return not_covered(question, index, hits, query)
     return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=bool(WHO.search(text)),
                   evidence=evidence(query))
+
+
+def by_relevance(hits: list[Hit]) -> list[Hit]:
+    """Best first by score and by how much of the question each clause is about (its evidence), so a
+    list that repeats one word of the question (有限公司 ×13) does not outrank the clause on its topic."""
+    if not hits:
+        return hits
+    top_score = max(h.score for h in hits) or 1.0
+    top_evidence = max(h.support.evidence for h in hits) or 1.0
+    return sorted(hits, key=lambda h: -(h.score / top_score + EVIDENCE_WEIGHT * h.support.evidence / top_evidence))
 
 
 def confident(index: Index, hit: Hit) -> bool:
@@ -70,7 +88,16 @@ def confident(index: Index, hit: Hit) -> bool:
         support.share >= MIN_COVERAGE
         and support.evidence >= MIN_EVIDENCE * index.max_idf
         and support.unknown_topic <= UNKNOWN_TOPIC_RATIO * support.evidence
+        and not merely_mentioned(hit)
     )
+
+
+def merely_mentioned(hit: Hit) -> bool:
+    """One word of the question, mentioned in passing, while a known word of it is missing: the clause
+    names what was asked about (公务员 in a training centre's name) without being about it."""
+    support = hit.support
+    return (len(hit.matched_terms) <= 1 and support.focus < PASSING_FOCUS
+            and support.missing >= MISSING_AGAINST_PASSING * support.evidence)
 
 
 def evidence(query: Query | None) -> Evidence | None:
@@ -164,11 +191,10 @@ def headed_clauses(notice: Notice, rest: str, index: Index) -> list:
     return [c for c in notice.clauses if c.title and all(w in normalize(c.title) for w in words)][:2]
 
 
-def other_places(text: str, index: Index) -> list[str]:
+def other_places(named: tuple[str, ...], index: Index) -> tuple[str, ...]:
     """Places the question asks about whose notices are not loaded (none when one of them is)."""
-    named = places_in(text)
     if not named or any(index.catalog.covers(place) for place in named):
-        return []
+        return ()
     return named
 
 

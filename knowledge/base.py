@@ -42,8 +42,10 @@ def warm_up() -> None:
 class KnowledgeBase:
     """The knowledge base a running bot answers from."""
 
-    def __init__(self, db_path: Path, knowledge_dir: Path = BUNDLED_NOTICES, lexicon_dir: Path | None = None):
+    def __init__(self, db_path: Path, knowledge_dir: Path = BUNDLED_NOTICES, lexicon_dir: Path | None = None,
+                 region: str = ""):
         self.db_path = Path(db_path)
+        self.region = region  # the place served (BOT_REGION): questions naming no place stay with its notices
         self.knowledge_dir = Path(knowledge_dir)
         self.lexicon_dir = lexicon_dir
         self._reload_lock = threading.Lock()
@@ -56,7 +58,7 @@ class KnowledgeBase:
         warm_up()
 
     def ask(self, question: str, limit: int = RESULTS) -> Answer:
-        return answer(question, self.index, limit)
+        return answer(question, self.index, limit, self.region)
 
     def unit(self, name: str) -> Answer:
         """Clauses a unit leads or shares; `name` may be short (人社局)."""
@@ -79,7 +81,8 @@ class KnowledgeBase:
             index = load_index(self.db_path, lexicon)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
-            self.last_report = replace(report, seconds=time.perf_counter() - started)
+            self.last_report = replace(report, seconds=time.perf_counter() - started,
+                                       warnings=report.warnings + tuple(lexicon.conflicts()))
             return self.last_report
 
     def db_signature(self) -> tuple:

@@ -110,6 +110,8 @@ class Support:
     share: float
     evidence: float
     unknown_topic: float
+    focus: float = 1.0  # how central the most central matched word is (1.0: in the heading, or repeated)
+    missing: float = 0.0  # the weight of known words of the question that the clause lacks
 
 
 @dataclass(frozen=True)

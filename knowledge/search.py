@@ -28,6 +28,7 @@ K1, B = 1.2, 0.75
 SYNONYM_WEIGHT = 0.9  # an official term added for an everyday phrase
 GAPPED_FACTOR = 0.8  # the phrase was found with other characters in between
 TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
+SHORT_FORM_WEIGHT = 0.6  # a longer term of the notices that a short form stands for (公厕 → 公共厕所)
 PART_WEIGHT = 0.5  # a known part of an unknown long word
 THESAURUS_WEIGHT = 0.6  # a general synonym (词林) of a word the notices do not use
 MISSING_FACTOR = 0.5  # a known concept the clause lacks counts half against it
@@ -143,14 +144,14 @@ class Index:
 
     def analyze(self, question: str) -> Query:
         """Normalise, segment and expand a question into concepts."""
-        text = normalize(question)
+        text = self.lexicon.to_mandarin(normalize(question))
         concepts: list[Concept] = []
         for span, official, exact in self.expander.synonyms(text):
             weight = SYNONYM_WEIGHT if exact else SYNONYM_WEIGHT * GAPPED_FACTOR
             # An official term the person typed themselves (制造业 in 制造业企业) counts in full.
             concepts.append(self._concept(span, tuple((t, 1.0 if t in text else weight) for t in official)))
         spans = "".join(c.surface for c in concepts)
-        for word in self.tokenizer.content_words(text):
+        for word in self._join_known(self.tokenizer.content_words(text)):
             if word in spans:
                 continue  # already stands for an official term
             concepts.append(self._concept(word, self._word_terms(word)))
@@ -160,6 +161,24 @@ class Index:
             for term, weight in concept.terms:
                 terms[term] = max(terms.get(term, 0.0), weight * (1.0 if concept.evidence else GENERIC_WEIGHT))
         return Query(text, tuple(_dedupe(concepts)), terms)
+
+    def _join_known(self, words: list[str]) -> list[str]:
+        """Single characters the question's segmentation left apart that the notices use as one word
+        (扬/尘 → 扬尘): the notices were segmented with more context than a short question gives."""
+        out, i = [], 0
+        while i < len(words):
+            for size in (4, 3, 2):
+                run = words[i : i + size]
+                joined = "".join(run)
+                if (len(run) == size and all(len(w) == 1 and CJK.match(w) for w in run)
+                        and (joined in self.df or self.expander.full_forms(joined, self.df.get))):
+                    out.append(joined)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
 
     def _word_terms(self, word: str) -> tuple[tuple[str, float], ...]:
         """A question word, and what stands in for it when the notices never use it."""
@@ -176,6 +195,9 @@ class Index:
         )
         if synonyms:
             return terms + synonyms
+        full = self.expander.full_forms(word, self.df.get)
+        if full:
+            return terms + tuple((t, SHORT_FORM_WEIGHT) for t in full)
         # 预约挂号 is not in the notices but 挂号 is: the parts carry part of the weight.
         return terms + tuple((p, PART_WEIGHT) for p in self.tokenizer.parts(word) if p in self.df)
 
@@ -262,7 +284,7 @@ class Index:
     def support(self, query: Query, hit: Hit) -> Support:
         """How well a clause supports answering the question (see `Support`)."""
         doc = self.doc_of(hit)
-        matched = unknown = missing = evidence = strongest_unknown = 0.0
+        matched = unknown = missing = evidence = strongest_unknown = focus = 0.0
         for concept in query.concepts:
             if not concept.evidence:
                 continue
@@ -273,6 +295,7 @@ class Index:
                 continue
             centrality = self.centrality(concept, doc)
             if centrality:
+                focus = max(focus, centrality)
                 matched += concept.importance
                 evidence += concept.importance * centrality
             elif self._known(concept):
@@ -283,11 +306,16 @@ class Index:
         against = unknown + MISSING_FACTOR * missing
         if len(hit.clause.title) >= 4 and normalize(hit.clause.title) in query.text:
             evidence += self.max_idf  # the question names the clause by its heading
+            focus = 1.0
         share = matched / (matched + against) if matched else 0.0
-        return Support(share, evidence, strongest_unknown)
+        return Support(share, evidence, strongest_unknown, focus, missing)
 
     def _absent_service(self, concept: Concept) -> bool:
-        return concept.surface in self.tokenizer.topics and concept.surface not in self.df
+        """A public service (topics.txt) that no notice names, in the question's words or the official
+        ones it stands for: 公积金 (→ 住房公积金) is absent only when 住房公积金 is too."""
+        # The words that stand for it (official terms of a synonym), not its parts or guesses.
+        words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
+        return bool(words & self.tokenizer.topics) and not any(w in self.df for w in words)
 
     def _topicality(self, concept: Concept) -> float:
         """How surely an unknown concept names a topic the notices lack.
@@ -295,7 +323,8 @@ class Index:
         A public-service topic (公积金, 暖气费) surely does; another noun may (电冰箱, 大卡车 are
         often just context); other words (离谱, 弄完) are how people talk.
         """
-        words = {concept.surface} | {t for t, _ in concept.terms}
+        # The words that stand for it (official terms of a synonym), not its parts or guesses.
+        words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
         if words & self.tokenizer.topics:
             return SERVICE_TOPICALITY
         return NOUN_TOPICALITY if self.tokenizer.is_noun(concept.surface) else OTHER_WORD
