@@ -43,6 +43,7 @@ ROLE_TAILS = [
 # Split before 等/及 when a catch-all follows: 「税务总局等国务院相关部门及各地区」.
 CATCH_ALL_JOIN = re.compile(r"(?:等|及)(?=(?:国务院|中央|省|市|区|县)?(?:有关|相关|其他)|各)")
 CATCH_ALL = re.compile(r"^(?:各|有关|相关|其他)|(?:有关|相关|其他)(?:部门|单位|地区)|乡镇办?$|各专班$")
+BARE_LEVEL = re.compile(r"^各?[省市县区乡镇](?:级市)?$")  # 「各市」 before 「县（区）人民政府」
 GENERIC = {"部门", "单位", "等", "地区", "牵头", "负责"}
 UNIT_NOISE = re.compile(r"以下|不再|下同|列首位|第一位|牵头单位|牵头部门|为准|均涉及|单独列出|为牵头")
 
@@ -62,7 +63,18 @@ class Annotation:
 def split_units(text: str) -> list[str]:
     """Split a unit list on 、，,;； and spaces (and 等/及 before a catch-all), never inside parentheses."""
     text = CATCH_ALL_JOIN.sub("、", text)
-    return unique(u for u in (clean_unit(u) for u in top_level_split(text, "、，,;；/ \u3000")) if u)
+    return unique(u for u in (clean_unit(u) for u in join_levels(top_level_split(text, "、，,;；/ \u3000"))) if u)
+
+
+def join_levels(pieces: list[str]) -> list[str]:
+    """「各市、县（区）人民政府」 is one unit (every city's and county's government), not 各市 and 县…."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and BARE_LEVEL.match(out[-1].strip()) and re.search(r"(?:人民政府|政府)$", piece.strip()):
+            out[-1] = f"{out[-1].strip()}、{piece.strip()}"
+        else:
+            out.append(piece)
+    return out
 
 
 def clean_unit(unit: str) -> str:

@@ -78,3 +78,9 @@ def test_labels_on_lines_of_their_own_end_before_the_next_sentence():
     text = "做好。\n牵头单位：区发改局\n责任单位：区财政局\n该项工作年底前完成。"
     annotation = find_annotation(text)
     assert text[annotation.end:].strip() == "该项工作年底前完成。"
+
+
+def test_every_city_and_county_government_is_one_unit():
+    units = split_units("省工信厅、财政厅，各市、县（区）人民政府，平潭综合实验区管委会")
+    assert units == ["省工信厅", "财政厅", "各市、县（区）人民政府", "平潭综合实验区管委会"]
+    assert split_units("市财政局、各区、县级市") == ["市财政局", "各区", "县级市"]
