@@ -406,6 +406,7 @@ def make_clause(
     responsible: list[str] = []
     leaders: list[str] = []
     annotations = find_annotations(text, state["first_is_lead"])
+    deadline = next((a.deadline for a in annotations if a.deadline), "")
     for annotation in reversed(annotations):
         text = (text[: annotation.start] + text[annotation.end:]).strip()
     for annotation in annotations:
@@ -418,7 +419,7 @@ def make_clause(
     responsible = [u for u in responsible if u not in lead]
     headings = tuple(state.get("headings", {}).get(path[: i + 1], "") for i in range(len(path)))
     return Clause(notice.doc_no, path, title.strip(), text.strip(), tuple(lead), tuple(responsible), section,
-                  kind=kind, number=number, leaders=tuple(leaders), headings=headings)
+                  kind=kind, number=number, leaders=tuple(leaders), headings=headings, deadline=deadline)
 
 
 __all__ = ["parse_gazette", "DATE_LINE"]

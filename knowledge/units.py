@@ -17,15 +17,17 @@ as responsible units but never taken for the lead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.brackets import OPEN, closing_index, strip_closing, strip_extra_round_close, top_level_split
 
-LEAD_LABEL = r"(?:牵头|主责|主办)(?:单位|部门)"
-RESP_LABEL = r"(?:责任|配合|协办|参与|协同)(?:单位|部门)"
+LEAD_LABEL = r"(?:主要|其他)?(?:牵头|主责|主办)(?:单位|部门)"
+RESP_LABEL = r"(?:主要|其他)?(?:责任|配合|协办|参与|协同|实施|承办)(?:单位|部门)|责任主体"
 LEADER_LABEL = r"(?:责任|分管|牵头|联系|包保)领导|责任人"
-ANY_LABEL = rf"(?:{LEADER_LABEL}|{LEAD_LABEL}|{RESP_LABEL})"
+DEADLINE_LABEL = r"完成(?:时限|时间|期限)|时间节点|时限要求"
+ANY_LABEL = rf"(?:{LEADER_LABEL}|{LEAD_LABEL}|{RESP_LABEL}|{DEADLINE_LABEL})"
 LABEL = rf"{ANY_LABEL}\s*[：:]"
+MARKED_LEAD = re.compile(r"[（(]牵头[）)]")  # 「市发改委（牵头）、市财政局」
 FIRST_IS_LEAD = re.compile(r"(?:列|排在|排)(?:首位|第一位)|排名第一")
 SAME_BELOW = "下同"
 
@@ -58,6 +60,7 @@ class Annotation:
     end: int
     first_is_lead_below: bool = False  # 「列首位的为牵头单位，下同」: applies to later clauses too
     leaders: tuple[str, ...] = ()  # 责任领导: persons, never units
+    deadline: str = ""  # 完成时限, as written
 
 
 def split_units(text: str) -> list[str]:
@@ -187,12 +190,15 @@ def labelled_annotation(text: str, start: int, first_is_lead: bool) -> Annotatio
     lead: list[str] = []
     responsible: list[str] = []
     leaders: list[str] = []
+    deadline = ""
     flag = bool(FIRST_IS_LEAD.search(body))
     labels = list(re.finditer(rf"({ANY_LABEL})\s*[：:]", body))
     for label, following in zip(labels, labels[1:] + [None], strict=True):
         content = body[label.end() : following.start() if following else len(body)]
         kind = label.group(1)
-        if re.fullmatch(LEADER_LABEL, kind):
+        if re.fullmatch(DEADLINE_LABEL, kind):
+            deadline = deadline or content.strip(" ；;，,。")
+        elif re.fullmatch(LEADER_LABEL, kind):
             leaders += [p for p in (clean_person(p) for p in re.split(r"[、，,；;\s]", content)) if p]
         elif re.fullmatch(LEAD_LABEL, kind):
             lead += split_units(" ".join(names_only(content)))
@@ -200,7 +206,8 @@ def labelled_annotation(text: str, start: int, first_is_lead: bool) -> Annotatio
             more_lead, more_responsible = role_phrases(names_only(content, keep_commas=True))
             lead += more_lead
             responsible += more_responsible
-    return finish(lead, responsible, leaders, start, end, flag, first_is_lead, flag and SAME_BELOW in body)
+    annotation = finish(lead, responsible, leaders, start, end, flag, first_is_lead, flag and SAME_BELOW in body)
+    return replace(annotation, deadline=deadline)
 
 
 def names_only(content: str, keep_commas: bool = False) -> list[str]:
@@ -227,6 +234,12 @@ def role_phrases(pieces: list[str]) -> tuple[list[str], list[str]]:
     lead: list[str] = []
     responsible: list[str] = []
     for piece in pieces:
+        marked = [m for m in re.finditer(rf"([^、，,；;{re.escape(OPEN)}]+){MARKED_LEAD.pattern}", piece)]
+        if marked:  # 「市发改委（牵头）、市财政局」
+            lead += [u for m in marked for u in split_units(m.group(1))]
+            piece = MARKED_LEAD.sub("", piece)
+            for m in marked:
+                piece = piece.replace(m.group(1), "", 1)
         if not ROLE_WORD.search(piece) and not FIRST_IS_LEAD.search(piece):
             responsible += split_units(piece)
             continue

@@ -84,3 +84,22 @@ def test_every_city_and_county_government_is_one_unit():
     units = split_units("省工信厅、财政厅，各市、县（区）人民政府，平潭综合实验区管委会")
     assert units == ["省工信厅", "财政厅", "各市、县（区）人民政府", "平潭综合实验区管委会"]
     assert split_units("市财政局、各区、县级市") == ["市财政局", "各区", "县级市"]
+
+
+def test_a_unit_marked_lead_in_the_list_and_a_deadline_in_the_annotation():
+    marked = find_annotation("做好。（责任单位：市发改委（牵头）、市财政局、各区人民政府）")
+    assert marked.lead_units == ("市发改委",) and marked.responsible_units == ("市财政局", "各区人民政府")
+    timed = find_annotation("做好。（牵头单位：市住建局；责任单位：各区人民政府；完成时限：2024年12月底前）")
+    assert timed.lead_units == ("市住建局",) and timed.deadline == "2024年12月底前"
+    other = find_annotation("做好。（主要责任单位：市商务局；配合单位：市财政局）")
+    assert other.responsible_units == ("市商务局", "市财政局")
+
+
+def test_a_deadline_line_under_a_task_is_the_clauses_deadline():
+    from knowledge.parse import parse_gazette
+
+    text = ("某区人民政府关于某事的通知\n某政发〔2024〕8号\n各街道：\n一、任务\n1.建成口袋公园10个。\n"
+            "牵头单位：区住建局\n完成时限：2024年6月底\n")
+    (clause,) = [c for c in parse_gazette(text)[0].clauses if c.number == "1"]
+    assert clause.lead_units == ("区住建局",) and clause.deadline == "2024年6月底"
+    assert clause.text == "建成口袋公园10个。" or clause.title == "建成口袋公园10个"
