@@ -15,7 +15,7 @@ from handlers import texts
 from knowledge import model
 from knowledge.answer import RESULTS
 from knowledge.errors import KnowledgeBaseError
-from knowledge.model import PARAGRAPH, Answer, Clause, Hit, Notice, ReloadReport
+from knowledge.model import PARAGRAPH, TABLE_ROW, Answer, Clause, Hit, Notice, ReloadReport
 
 TELEGRAM_LIMIT = 4096  # characters per message
 WECHAT_LIMIT = 2048  # bytes of UTF-8 per passive reply
@@ -66,6 +66,8 @@ def chinese_date(iso: str) -> str:
 
 def path_label(clause: Clause) -> str:
     """Where a clause sits in its notice (二、（四）13, 第二章第五条); nothing for a preamble paragraph."""
+    if clause.kind == TABLE_ROW:  # 「某县重点工作任务分工表 序号2」
+        return f"{clause.path[0]} 序号{clause.number}" if clause.number else clause.path[0]
     return "".join(clause.path).rstrip(".") if clause.kind != PARAGRAPH else ""
 
 
@@ -105,6 +107,8 @@ def unit_lines(clause: Clause) -> list[str]:
         lines.append(texts.LEAD.format(units="、".join(clause.lead_units)))
     if clause.responsible_units:
         lines.append(texts.RESPONSIBLE.format(units="、".join(clause.responsible_units)))
+    if clause.deadline:
+        lines.append(texts.DEADLINE.format(deadline=clause.deadline))
     return lines
 
 

@@ -35,6 +35,7 @@ WELCOME = (
 
 LEAD = "牵头单位：{units}"
 RESPONSIBLE = "责任单位：{units}"
+DEADLINE = "完成时限：{deadline}"
 SOURCE = "出处：{source}"
 UNIT_LEADS = "{unit} 牵头 {count} 条："
 UNIT_SHARES = "参与（责任单位）{count} 条："

@@ -285,7 +285,7 @@ def row_clauses(notice: Notice, rows: list[TaskRow], table: str) -> list[Clause]
         clauses.append(Clause(
             notice.doc_no, (table, row.number or str(i)), title or section, text or title, units.lead_units,
             units.responsible_units, section, kind=TABLE_ROW, number=row.number, deadline=row.deadline,
-            leaders=units.leaders, headings=(table, title),
+            leaders=units.leaders, headings=("", title),
         ))
     return clauses
 

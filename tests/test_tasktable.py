@@ -65,3 +65,19 @@ def test_golden_rows_say_what_the_table_says():
     assert golden[0]["lead_units"] == ["县发改局"] and golden[0]["deadline"] == "2024年12月底前"
     assert golden[0]["responsible_units"] == ["县财政局", "县自然资源局", "各乡镇人民政府"]
     assert golden[2]["lead_units"] == ["县人社局"] and golden[2]["responsible_units"] == ["有关部门", "各乡镇人民政府"]
+
+
+def test_a_row_answers_with_its_units_deadline_and_place_in_the_table(tmp_path):
+    from handlers.render import notice_outline, render_console
+    from knowledge.base import KnowledgeBase
+
+    directory = tmp_path / "notices"
+    directory.mkdir()
+    (directory / SPACES.name).write_bytes(SPACES.read_bytes())
+    kb = KnowledgeBase(tmp_path / "kb.db", directory)
+    shown = render_console(kb.ask("发放消费券"))
+    assert "牵头单位：县商务局" in shown and "完成时限：2024年6月底前" in shown
+    assert "某县2024年重点工作任务分工表 序号2" in shown
+    outline = notice_outline(kb.doc("3号").notice)
+    rows = ["  1 推进重大项目建设", "  2 扩大有效消费", "  3 新增城镇就业"]
+    assert outline[2:6] == ["某县2024年重点工作任务分工表", *rows]
