@@ -163,7 +163,7 @@ DECREE_NO = re.compile(
 )
 DECREE_NOISE = re.compile(r"^.*?(?:中华人民共和国|[以于经据])(?=.{3})")
 # 「…分工方案的通知国办发〔2020〕43号」: a title run into its 文号 on one line.
-TITLE_END = re.compile(r"^.*(?:通知|意见|决定|方案|办法|规定|批复|公告|通告|报告|函)")
+TITLE_END = re.compile(r"^.*(?:通知|意见|决定|方案|办法|规定|批复|公告|通告)(?=.)")  # not 函: 某政办函〔…〕
 
 
 def own_doc_no(header: str, meta: dict, text: str = "") -> str:

@@ -81,3 +81,28 @@ def test_a_row_answers_with_its_units_deadline_and_place_in_the_table(tmp_path):
     outline = notice_outline(kb.doc("3号").notice)
     rows = ["  1 推进重大项目建设", "  2 扩大有效消费", "  3 新增城镇就业"]
     assert outline[2:6] == ["某县2024年重点工作任务分工表", *rows]
+
+
+def test_a_table_in_the_body_with_merged_cells_and_roles_in_one_column(tmp_path):
+    from docx import Document
+
+    document = Document()
+    for line in ["某市人民政府办公室关于印发某市优化营商环境重点任务清单的通知", "某政办函〔2024〕9号",
+                 "各区人民政府，市政府各部门：", "现将重点任务清单印发给你们，请抓好落实。"]:
+        document.add_paragraph(line)
+    rows = [["序号", "工作任务", "责任单位", "完成时间"],
+            ["1", "推行企业开办一日办结", "市市场监管局牵头，市税务局、市人社局配合", "2024年3月"],
+            ["2", "推行不动产登记一窗受理", "市自然资源局", "2024年6月"], ["3", "推行水电气联合报装", "", "2024年9月"]]
+    table = document.add_table(rows=4, cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(2, 2).merge(table.cell(3, 2)).text = "市自然资源局"  # one cell over two rows
+    document.add_paragraph("某市人民政府办公室")
+    document.add_paragraph("2024年1月8日")
+    document.save(tmp_path / "body.docx")
+    (notice,) = parse_gazette(read_text(tmp_path / "body.docx"))
+    assert notice.doc_no == "某政办函〔2024〕9号"
+    rows = {c.number: c for c in notice.clauses if c.kind == TABLE_ROW}
+    assert rows["1"].lead_units == ("市市场监管局",) and rows["1"].responsible_units == ("市税务局", "市人社局")
+    assert rows["3"].responsible_units == ("市自然资源局",) and rows["3"].deadline == "2024年9月"
