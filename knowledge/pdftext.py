@@ -38,6 +38,10 @@ WIDE_GAP = re.compile(r"\s*\u3000{2,}\s*|\s{3,}")
 DECREE_LINE = re.compile(r"^[\u4e00-\u9fa5]{1,14}令\s*第\s*\d{1,4}\s*号$")  # 国务院令第693号
 # 「落实责任制.各街道要…」: a half-width full stop after a Chinese character ends a sentence (not 1.5, not 1.).
 HALF_WIDTH_STOP = re.compile(r"(?<=[\u4e00-\u9fff”）)])\.(?=[\u4e00-\u9fff“（(\s]|$)", re.M)
+# 「【牵头单位】市人社局【责任单位】…」: a label in brackets reads like 「牵头单位：」.
+BRACKETED_LABEL = re.compile(
+    r"[【\[［](?P<label>(?:牵头|责任|配合|协办|参与)(?:单位|部门)|责任领导|完成时限)[】\]］]\s*[：:]?"
+)
 METADATA_LINE = re.compile(r"^\[[\u4e00-\u9fa5]{2,6}\]\s*\S*$")  # 「[成文日期] 2014-03-01」
 DATE_END = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 TITLE_LINE = re.compile(r"^[^。；：:]{0,30}关于[^。；：:]{2,60}(?:通知|意见|决定|办法|规定|方案|批复|公告|通告)$")
@@ -48,6 +52,7 @@ def paragraphs(text: str) -> list[str]:
     """Text → paragraphs with page-break artefacts, furniture and flattening repaired."""
     text = plain_text(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\xa0", " ")
     text = HALF_WIDTH_STOP.sub("。", text)
+    text = BRACKETED_LABEL.sub(r"\g<label>：", text)
     lines = [line.rstrip() for line in text.split("\n")]
     lines = [line for line in mark_space_tables(drop_comments(lines)) if not is_furniture(line)]
     lines = [piece for line in lines for piece in unflatten(line)]

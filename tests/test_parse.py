@@ -234,3 +234,11 @@ def test_half_width_punctuation_and_lists_numbered_1_and_circled():
     supplies = by_path[("二、", "（一）")]
     assert "②救生衣不少于500件" in supplies.text and supplies.responsible_units == ("区应急局",)
     assert units_by_path(" ".join(text.split("\n"))) == units_by_path(text)
+
+
+def test_labels_in_brackets_read_like_labels_with_a_colon():
+    text = ("某市人民政府关于某事的通知\n某政发〔2024〕5号\n各区人民政府：\n一、任务\n"
+            "1.建设充电桩。新建充电桩500个。【牵头单位】市发改委【责任单位】市住建局、各区人民政府【完成时限】2024年底\n")
+    (clause,) = [c for c in parse_gazette(text)[0].clauses if c.number == "1"]
+    assert clause.lead_units == ("市发改委",) and clause.responsible_units == ("市住建局", "各区人民政府")
+    assert clause.deadline == "2024年底" and clause.text == "新建充电桩500个。"
