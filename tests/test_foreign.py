@@ -91,3 +91,13 @@ def test_decrees_letterheads_and_run_in_numbers_give_the_right_header(loaded, na
     assert issuer is None or notice.issuer == issuer
     assert date is None or notice.date == date
     assert "2020" != notice.title and len(notice.title) >= 8
+
+
+def test_leaders_are_stored_apart_from_units_and_exported(loaded):
+    from handlers.render import clause_record
+
+    notice = notice_of(loaded, "xianan_2023_zfgzbg_fenjie_excerpt.txt")
+    clause = next(c for c in notice.clauses if "粮食产量稳定在23万吨" in c.title + c.text)
+    assert clause.leaders == ("丁玲",) and clause.lead_units == ("区农业农村局",)
+    assert "丁玲" not in clause.units
+    assert clause_record(clause, notice)["leaders"] == ["丁玲"]
