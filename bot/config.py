@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from knowledge.base import BUNDLED_NOTICES
+from knowledge.bundled import BUNDLED_NOTICES
 
 # name, default, help — every name here is documented in .env.example (tests check it).
 SETTINGS = (

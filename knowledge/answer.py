@@ -23,9 +23,12 @@ MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
 # the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
 MIN_EVIDENCE = 0.45
+FULL_COVERAGE = 0.95  # share of the question matched that counts as all of it…
+FULL_COVERAGE_EVIDENCE = 0.2  # …and the lower evidence bar it earns
 IN_NOTICE_EVIDENCE = 0.15  # a lower bar for a clause of a notice the question has already named
-PASSING_FOCUS = 1.0
-MISSING_AGAINST_PASSING = 1.0
+CLEAR_MARGIN = 2.0  # times the runner-up's score for a clause of a named notice to stand alone
+PASSING_FOCUS = 1.0  # below this centrality every matched word is a passing mention
+MISSING_AGAINST_PASSING = 1.0  # missing weight, as a share of the evidence, that outweighs passing mentions
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
 WHO = re.compile(
@@ -37,7 +40,7 @@ UNIT_DUTIES = re.compile(
 TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
 RESULTS = 5  # candidates an answer carries: the answer and what 下一条 pages through
 RERANKED = 10  # candidates weighed by their evidence before the best RESULTS are kept
-EVIDENCE_WEIGHT = 0.5  # evidence (as a share of the best candidate's) against score (likewise)
+EVIDENCE_WEIGHT = 0.6  # evidence (as a share of the best candidate's) against score (likewise)
 
 
 def answer(question: str, index: Index, limit: int = RESULTS, region: str = "") -> Answer:
@@ -61,10 +64,14 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "") 
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
-    for within in index.catalog.scopes(region, named):
+    scopes = [(within, False) for within in index.catalog.scopes(region, named)]
+    mentioned = loosely_named(text, index)
+    if mentioned is not None:  # 「质量提升的计划里…」: that notice first, as a named one, then as usual
+        scopes.insert(0, (frozenset(index.members(mentioned)), True))
+    for within, in_named_notice in scopes:
         query, hits = index.search(raw, max(limit, RERANKED), within=within)
         hits = by_relevance(index.with_support(query, hits))[:limit]
-        if hits and confident(index, hits[0]):
+        if hits and (confident(index, hits[0]) or in_named_notice and relevant_in_notice(index, hits)):
             break
     else:
         return not_covered(question, index, hits, query)
@@ -84,9 +91,13 @@ def by_relevance(hits: list[Hit]) -> list[Hit]:
 
 def confident(index: Index, hit: Hit) -> bool:
     support = hit.support
+    # Every concept of the question in the clause lowers the bar: 「2022到2024年新增残疾人就业多少人」
+    # asks about words its whole notice shares, so none of them is rare.
+    whole = support.share >= FULL_COVERAGE and len(hit.matched_terms) >= 2
+    bar = FULL_COVERAGE_EVIDENCE if whole else MIN_EVIDENCE
     return (
         support.share >= MIN_COVERAGE
-        and support.evidence >= MIN_EVIDENCE * index.max_idf
+        and support.evidence >= bar * index.max_idf
         and support.unknown_topic <= UNKNOWN_TOPIC_RATIO * support.evidence
         and not merely_mentioned(hit)
     )
@@ -165,7 +176,7 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
             return Answer(question, True, model.CLAUSE, tuple(hits[:limit]), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
         # 「…是哪份文件印发的」 asks about the notice, not one of its clauses.
-        if hits and hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf:
+        if hits and relevant_in_notice(index, hits):
             return Answer(question, True, model.CLAUSE, tuple(hits), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
     # 「58号文讲了什么」: the outline, clauses in order.
@@ -173,13 +184,29 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
                   notice=notice)
 
 
+def relevant_in_notice(index: Index, hits: list[Hit]) -> bool:
+    """The bar for the best clause of a notice the question named: some evidence, or far ahead."""
+    return hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf or clear_winner(hits)
+
+
+def clear_winner(hits: list[Hit]) -> bool:
+    """Within a notice the question named, one clause far ahead of the rest answers it even in common
+    words (「质量提升三年行动计划里，公共服务质量满意度要达到多少分」)."""
+    return len(hits) == 1 and hits[0].score > 0 or len(hits) > 1 and hits[0].score >= CLEAR_MARGIN * hits[1].score
+
+
 def numbered_clause(notice: Notice, number: int):
     """The clause printed with that number: a task item (13.), an article (第十三条), a table row,
-    else a section (（十三）)."""
-    for kinds in ((ITEM, ARTICLE, TABLE_ROW), (SECTION,)):
-        for clause in notice.clauses:
-            if clause.kind in kinds and number_value(clause.number) == number:
-                return clause
+    else one numbered （十三） — 「57号 第4项」 means item 4., not the target （四） above the items."""
+    numbered = [c for c in notice.clauses if number_value(c.number) == number]
+    for wanted in (
+        lambda c: c.kind in (ITEM, TABLE_ROW) and c.number.strip(".．、 ").isdigit() or c.kind == ARTICLE,
+        lambda c: c.kind in (ITEM, ARTICLE, TABLE_ROW),
+        lambda c: c.kind == SECTION,
+    ):
+        found = next((c for c in numbered if wanted(c)), None)
+        if found is not None:
+            return found
     return None
 
 
@@ -189,6 +216,24 @@ def headed_clauses(notice: Notice, rest: str, index: Index) -> list:
     if not words:
         return []
     return [c for c in notice.clauses if c.title and all(w in normalize(c.title) for w in words)][:2]
+
+
+LOOSE_DOC = re.compile(r"(计划|方案|意见|办法|规定|通知)")
+LOOSE_TITLE_MIN = 4  # characters in a row a loose mention shares with a title
+
+
+def loosely_named(text: str, index: Index) -> Notice | None:
+    """A notice named loosely by a few words of its title before the kind of document it is:
+    「质量提升的计划里」 → 《黄石市质量提升三年行动计划》. None when no title, or more than one, fits."""
+    found: set[int] = set()
+    for m in LOOSE_DOC.finditer(text):
+        before = text[max(0, m.start() - 10) : m.start()]
+        pieces = {before[i : i + LOOSE_TITLE_MIN] for i in range(len(before) - LOOSE_TITLE_MIN + 1)}
+        for number, notice in enumerate(index.notices):
+            title = normalize(notice.short_title)
+            if m[1] in title and any(p in title for p in pieces):
+                found.add(number)
+    return index.notices[found.pop()] if len(found) == 1 else None
 
 
 def other_places(named: tuple[str, ...], index: Index) -> tuple[str, ...]:

@@ -13,14 +13,13 @@ from pathlib import Path
 
 from knowledge import store
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
+from knowledge.bundled import BUNDLED_NOTICES
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Answer, ReloadReport
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
 from knowledge.tokens import dictionary_tags
-
-BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
 
 
 def load_index(db_path: Path, lexicon: Lexicon) -> Index:

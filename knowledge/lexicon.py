@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.bundled import BUNDLED_LEXICON
 from knowledge.errors import LexiconError
 
-BUNDLED = Path(__file__).parent / "lexicon"
+BUNDLED = BUNDLED_LEXICON
 
 
 @dataclass(frozen=True)
