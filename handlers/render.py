@@ -160,19 +160,19 @@ OUTLINE_GIST = 24  # an item without a heading of its own shows this much of its
 def notice_outline(notice: Notice) -> list[str]:
     """The notice's headings and items in its own order and levels: 「二、重点任务」 > 「（一）…」 > 「1. …」."""
     head = " · ".join(p for p in (notice.doc_no, notice.issuer, chinese_date(notice.date)) if p)
-    lines, shown = [f"《{notice.short_title}》", head], set()
+    lines, previous = [f"《{notice.short_title}》", head], ()
     for clause in notice.clauses:
         if not clause.numbered:
             continue
         for depth in range(len(clause.path)):
-            level = clause.path[: depth + 1]
-            if level in shown:
+            # A level is shown where it starts: a plan after its covering notice starts again at 一、.
+            if clause.path[: depth + 1] == previous[: depth + 1] and depth < len(clause.path) - 1:
                 continue
-            shown.add(level)
             name = outline_name(clause, depth)
             marker = clause.path[depth]
             gap = " " if marker.endswith(".") or marker[-1].isalnum() else ""  # 「13. 标题」, 「（一）标题」
             lines.append(f"{OUTLINE_INDENT * depth}{marker}{gap}{name}".rstrip())
+        previous = clause.path
     if notice.attachments:
         lines.append(texts.ATTACHMENTS.format(names="、".join(notice.attachments)))
     return lines

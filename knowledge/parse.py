@@ -119,7 +119,7 @@ def parse_notice(paras: list[str], source: str = "") -> Notice:
     header, body = split_header(text)
     doc_no = own_doc_no(header, meta, text)
     title = notice_title(header, doc_no)
-    if DECREE_NO.search(title) and (named := PROMULGATED.search(text[:800])):
+    if DECREE_NO.fullmatch(doc_no) and not TITLE_KIND.search(title) and (named := PROMULGATED.search(text[:800])):
         title = named["name"]  # 「国务院令第693号」 heads the page; the regulation it issues is the title
     body, issuer, date = take_signature(body)
     issuer = issuer or meta.get("发文机构", "") or issuer_from_title(title)
@@ -181,14 +181,30 @@ LETTERHEAD = re.compile(r"^[\u4e00-\u9fa5]{2,24}文件$")  # 「鞍山市立山�
 PROMULGATED = re.compile(r"公布《(?P<name>[^》]{4,60})》")  # a decree: 「现公布《…条例》，自…起施行」
 
 
+TITLE_KIND = re.compile(
+    r"(?:通知|意见|决定|办法|规定|方案|批复|公告|通告|报告|条例|细则|规则|计划|措施)(?:[（(][^）)]{1,6}[）)])?$"
+)
+
+
+def complete_title(lines: list[str]) -> str:
+    """The lines of a title wrapped over several, up to the one that ends it (「…的通知」); a web page
+    that prints the title twice, then its metadata, gives the first copy only."""
+    for i in range(len(lines)):
+        if TITLE_KIND.search(lines[i].strip()) and "关于" in "".join(lines[: i + 1]):
+            return "".join(lines[: i + 1])
+    return "".join(lines)
+
+
 def notice_title(header: str, doc_no: str) -> str:
     """The first title-like piece of the header, with spaces from line wrapping removed."""
     header = METADATA.sub("\n", header)
     # Split around each 文号 (DOC_NO.split would also return its groups, the year and the number).
-    pieces = DOC_NO.sub("\x00", header).split("\x00") if doc_no else [header]
+    # The notice's own 文号 first: 「…分工方案的通知国办发〔2020〕43号」 keeps its title's last words.
+    pieces = DOC_NO.sub("\x00", header.replace(doc_no, "\x00")).split("\x00") if doc_no else [header]
     for piece in pieces:
         piece = "\n".join(line for line in piece.split("\n") if not LETTERHEAD.match(line.strip()))
-        piece = re.sub(r"\s*\n\s*", "", piece.strip(" \n\t-—"))
+        piece = re.sub(r"\s*\n\s*", "\n", piece.strip(" \n\t-—"))
+        piece = complete_title(piece.split("\n"))
         piece = strip_unbalanced_ends(piece)  # 「…的通知（黔发改服务」 around a 文号, not 「（试行）」
         if len(piece) >= 4:
             # A title repeated after the 文号 (web pages print it twice): keep the first copy.

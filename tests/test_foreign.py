@@ -82,7 +82,11 @@ def test_answer_span_sits_in_a_clause_with_its_units(loaded, question):
     ("lishan_anlizhengfa_2023_2_excerpt.txt", "鞍立政发〔2023〕2号",
      "立山区人民政府关于印发《立山区政府2023年重点工作任务分解和责任分工方案》的通知", "立山区人民政府", "2023-03-28"),
     ("ncp_shijingshan_2020.txt", "石政发〔2020〕3号", None, None, None),
-    ("guobanfa_2020_43.txt", "国办发〔2020〕43号", None, "国务院办公厅", "2020-11-01"),
+    ("guobanfa_2020_43.txt", "国办发〔2020〕43号",
+     "国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知",
+     "国务院办公厅", "2020-11-01"),
+    ("caidian_caizhengban_2023_1_excerpt.txt", "蔡政办〔2023〕1号",
+     "区人民政府办公室关于印发2023年区《政府工作报告》确定的主要目标任务责任分解方案的通知", None, "2023-01-03"),
 ])
 def test_decrees_letterheads_and_run_in_numbers_give_the_right_header(loaded, name, doc_no, title, issuer, date):
     notice = notice_of(loaded, name)

@@ -41,3 +41,12 @@ def test_unit_listing_numbers_items_that_share_a_heading(kb):
     same = [line for line in lines if "积极开展残疾人大学生就业帮扶行动" in line]
     assert len(same) == 2 and same[0].split("—")[1] != same[1].split("—")[1]
     assert any(line.endswith("60号 二、（七）10") for line in same)
+
+
+def test_a_plan_after_its_covering_notice_starts_its_outline_again():
+    text = ("某区人民政府办公室关于印发某方案的通知\n某政办〔2024〕1号\n各街道：\n现将方案印发给你们，并通知如下：\n"
+            "一、各单位要高度重视，狠抓落实，按时报送进展情况。\n二、区督查室要加强督办，定期通报落实情况。\n"
+            "某区人民政府办公室\n2024年1月3日\n某方案\n一、主要目标\n（一）地区生产总值增长7%以上\n责任单位：区发改局\n")
+    (notice,) = parse_gazette(text)
+    outline = notice_outline(notice)[2:]
+    assert outline[2:] == ["一、主要目标", "  （一）地区生产总值增长7%以上"]
