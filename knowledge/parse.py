@@ -173,7 +173,9 @@ def own_doc_no(header: str, meta: dict, text: str = "") -> str:
     m = DOC_NO.search(cleaned)
     if m:
         return TITLE_END.sub("", re.sub(r"\s+", "", m.group(0)))
-    decree = DECREE_NO.search(header) or DECREE_NO.search(text[:1500])
+    # A decree's own number heads a line or says it was promulgated by it; one merely cited is not.
+    decree = DECREE_NO.search(header) or re.search(rf"^(?:{DECREE_NO.pattern})|(?<=以){DECREE_NO.pattern}(?=公布)",
+                                                   text[:1500], re.M)
     return DECREE_NOISE.sub("", re.sub(r"\s+", "", decree.group(0))) if decree else ""
 
 
@@ -195,6 +197,19 @@ def complete_title(lines: list[str]) -> str:
     return "".join(lines)
 
 
+def tidy_title(title: str) -> str:
+    """「…的通知 【发文单位】…」, 「…的通知…的通知」 (printed twice), 「…的通知贵阳市人民政府办公厅文件」:
+    the title ends where its kind of document is named."""
+    end = re.search(rf"{TITLE_KIND.pattern[:-1]}(?=\s|【|\[|$)", title)
+    if end and "关于" in title[: end.start()]:
+        title = title[: end.end()]
+    again = title.find(title[:10], 1) if len(title) >= 20 else -1
+    if again > 0 and TITLE_KIND.search(title[:again]):
+        title = title[:again]
+    letterhead = re.search(rf"{TITLE_KIND.pattern[:-1]}(?=[\u4e00-\u9fa5]{{2,24}}文件$)", title)
+    return title[: letterhead.end()] if letterhead else title
+
+
 def notice_title(header: str, doc_no: str) -> str:
     """The first title-like piece of the header, with spaces from line wrapping removed."""
     header = METADATA.sub("\n", header)
@@ -208,7 +223,7 @@ def notice_title(header: str, doc_no: str) -> str:
         piece = strip_unbalanced_ends(piece)  # 「…的通知（黔发改服务」 around a 文号, not 「（试行）」
         if len(piece) >= 4:
             # A title repeated after the 文号 (web pages print it twice): keep the first copy.
-            return join_wrapped(piece.split("  ")[0])
+            return tidy_title(join_wrapped(piece.split("  ")[0]))
     return ""
 
 

@@ -242,3 +242,19 @@ def test_labels_in_brackets_read_like_labels_with_a_colon():
     (clause,) = [c for c in parse_gazette(text)[0].clauses if c.number == "1"]
     assert clause.lead_units == ("市发改委",) and clause.responsible_units == ("市住建局", "各区人民政府")
     assert clause.deadline == "2024年底" and clause.text == "新建充电桩500个。"
+
+
+@pytest.mark.parametrize("first_lines, title", [
+    ("某部办公厅关于做好某事的通知某部办公厅关于做好某事的通知", "某部办公厅关于做好某事的通知"),  # printed twice
+    ("某局关于做好某事的通知 【发文单位】 某局 【发布文号】", "某局关于做好某事的通知"),
+    ("市人民政府办公厅关于做好某事的通知某市人民政府办公厅文件", "市人民政府办公厅关于做好某事的通知"),
+])
+def test_a_title_ends_where_its_kind_of_document_is_named(first_lines, title):
+    text = f"{first_lines}\n某政办发〔2024〕3号\n各区人民政府：\n一、任务\n1.做好某事。（责任单位：市某局）\n"
+    assert parse_gazette(text)[0].title == title
+
+
+def test_a_decree_cited_in_the_text_is_not_the_notices_number():
+    text = ("某省民政厅关于做好捐赠款物管理的通知\n各市民政局：\n"
+            "根据《基金会管理条例》（国务院令第400号）规定，通知如下。\n一、规范接收\n1.做好登记。（责任单位：各市民政局）\n")
+    assert parse_gazette(text)[0].doc_no == ""
