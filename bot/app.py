@@ -25,7 +25,7 @@ def open_assistant(settings, kb) -> Assistant:
     querylog = QueryLog(settings.log_db_path, settings.get("BOT_USER_HASH_KEY"),
                         settings.int("BOT_LOG_RETENTION_DAYS"))
     querylog.purge()
-    return Assistant(kb, querylog, settings.int("BOT_RATE_LIMIT"))
+    return Assistant(kb, querylog, settings.int("BOT_RATE_LIMIT"), context_minutes=settings.int("BOT_CONTEXT_MINUTES"))
 
 
 def run(settings, open_kb) -> None:
@@ -35,7 +35,7 @@ def run(settings, open_kb) -> None:
     check_channels(settings)
     kb = open_kb()
     assistant = open_assistant(settings, kb)
-    if not (settings.get("TELEGRAM_BOT_TOKEN") or settings.get("WECHAT_TOKEN")):
+    if not (settings.get("TELEGRAM_BOT_TOKEN") or settings.get("WECHAT_TOKEN") or settings.get("BOT_WEB_PORT")):
         from handlers.console import run_console
 
         run_console(assistant)
@@ -82,6 +82,10 @@ def check_channels(settings) -> None:
     settings.admin_ids  # noqa: B018 - parses ADMIN_IDS, raising SettingError when malformed
     for name in ("WECHAT_PORT", "TELEGRAM_WEBHOOK_PORT", "BOT_RATE_LIMIT", "BOT_LOG_RETENTION_DAYS"):
         settings.int(name)
+    if settings.get("BOT_WEB_PORT"):
+        for name in ("BOT_WEB_PORT", "BOT_WEB_IDLE_MINUTES", "BOT_WEB_LOGIN_ATTEMPTS", "BOT_WEB_LOCKOUT_MINUTES",
+                     "BOT_WEB_UPLOAD_MB"):
+            settings.int(name)
     if settings.get("WECHAT_TOKEN"):
         from handlers.wechat import make_crypto
 
@@ -97,8 +101,12 @@ async def serve(settings, assistant: Assistant, watch_every: float = WATCH_SECON
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    telegram = wechat = None
+    telegram = wechat = web = None
     try:
+        if settings.get("BOT_WEB_PORT"):
+            from handlers.web import start_web
+
+            web = await start_web(settings, assistant)
         if settings.get("WECHAT_TOKEN"):
             from handlers.wechat import start_wechat
 
@@ -123,5 +131,9 @@ async def serve(settings, assistant: Assistant, watch_every: float = WATCH_SECON
             from handlers.wechat import stop_wechat
 
             await stop_wechat(wechat)
+        if web is not None:
+            from handlers.web import stop_web
+
+            await stop_web(web)
         if assistant.log is not None:
             assistant.log.close()

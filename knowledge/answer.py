@@ -13,11 +13,14 @@ import unicodedata
 from dataclasses import dataclass
 
 from knowledge import model
+from knowledge.choice import clarifying, close_call
 from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
+from knowledge.followup import ASKING, follow_up, qualified
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
 from knowledge.places import places_in
 from knowledge.search import Index, Query
+from knowledge.smalltalk import ABUSE, GOODBYE, GREETING, IDENTITY, THANKS, small_talk
 
 MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
@@ -43,8 +46,13 @@ RERANKED = 10  # candidates weighed by their evidence before the best RESULTS ar
 EVIDENCE_WEIGHT = 0.6  # evidence (as a share of the best candidate's) against score (likewise)
 
 
-def answer(question: str, index: Index, limit: int = RESULTS, region: str = "") -> Answer:
-    """The channel-neutral answer to one question; `region` is the place the bot serves (BOT_REGION)."""
+def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
+           context: tuple[Hit, ...] = ()) -> Answer:
+    """The channel-neutral answer to one question; `region` is the place the bot serves (BOT_REGION).
+
+    :param context: the results last shown to this person, the clause on screen first; a message with
+        no topic of its own continues it (knowledge/followup.py)
+    """
     raw = strip_markup(question or "")
     text = normalize(raw)
     if not text:
@@ -61,9 +69,16 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "") 
                       notices=tuple(index.notices))
     if reference.notice is not None:
         return notice_answer(question, reference.notice, index, limit, reference.rest)
+    chat = small_talk_answer(question, raw, index, bool(context))
+    if chat is not None:
+        return chat
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
+    if context:
+        continued = follow_up(question, context[0], context[1:], index)
+        if continued is not None:
+            return continued
     scopes = [(within, False) for within in index.catalog.scopes(region, named)]
     mentioned = loosely_named(text, index)
     if mentioned is not None:  # 「质量提升的计划里…」: that notice first, as a named one, then as usual
@@ -74,9 +89,13 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "") 
         if hits and (confident(index, hits[0]) or in_named_notice and relevant_in_notice(index, hits)):
             break
     else:
-        return not_covered(question, index, hits, query)
-    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=bool(WHO.search(text)),
-                  evidence=evidence(query))
+        kept = qualified(question, context[0], context[1:], index) if context else None
+        return kept or not_covered(question, index, hits, query)
+    asks_who = bool(WHO.search(text))
+    choices = close_call(hits, index, confident)
+    if choices:
+        return clarifying(question, hits, choices, asks_who=asks_who, evidence=evidence(query))
+    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=asks_who, evidence=evidence(query))
 
 
 def by_relevance(hits: list[Hit]) -> list[Hit]:
@@ -121,6 +140,44 @@ def not_covered(question: str, index: Index, hits=(), query: Query | None = None
         reason = model.UNKNOWN_TOPIC if unknown_topic else model.NO_MATCH
     return Answer(question, False, model.NONE, tuple(hits), reason=reason, topics=index.catalog.topics,
                   evidence=evidence(query))
+
+
+# --- small talk: 「你好」, 「谢谢」, 「你是谁」 -------------------------------------------------------
+
+EXAMPLES = 3  # example topics a greeting offers
+
+
+def small_talk_answer(question: str, raw: str, index: Index, in_context: bool = False) -> Answer | None:
+    """A reply to small talk, or None when the message (also) asks about something the notices may cover,
+    or, `in_context` of an answer, asks more about it (「谢谢，那要带什么材料」)."""
+    kind, rest = small_talk(raw)
+    if not kind or has_topic(rest, index, known_only=kind == ABUSE):
+        return None
+    if in_context and kind in (GREETING, THANKS, GOODBYE) and ASKING.search(rest):
+        return None
+    topics = index.catalog.topics
+    examples = tuple(topics[i * len(topics) // EXAMPLES] for i in range(min(EXAMPLES, len(topics))))
+    return Answer(question, False, model.NONE, reason=model.SMALL_TALK, small_talk=kind,
+                  topics=examples if kind in (GREETING, IDENTITY) else (),
+                  notices=tuple(index.notices) if kind == IDENTITY else ())
+
+
+def has_topic(text: str, index: Index, known_only: bool = False) -> bool:
+    """Whether text names something a question could be about: a word the notices use, or (unless
+    `known_only`) a noun they do not (公积金), which makes it a question they cannot answer."""
+    if not text:
+        return False
+    query = index.analyze(text)
+    for concept in query.concepts:
+        # 帮, 好, 问题: single characters and generic words name no topic; nor does a word pieced together
+        # from scattered characters (问…答 → 问答), which the person did not write.
+        if not concept.evidence or concept.surface not in query.text:
+            continue
+        if any(term in index.df for term, _ in concept.terms):
+            return True
+        if not known_only and index.tokenizer.is_noun(concept.surface):
+            return True
+    return False
 
 
 # --- notices: 「58号文」, 「黄政办发〔2022〕60号」, a notice's title ------------------------------

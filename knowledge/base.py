@@ -15,7 +15,7 @@ from knowledge import store
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
 from knowledge.bundled import BUNDLED_NOTICES
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.model import Answer, ReloadReport
+from knowledge.model import Answer, Hit, ReloadReport
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
@@ -56,8 +56,9 @@ class KnowledgeBase:
         self.index = load_index(self.db_path, load_lexicon(lexicon_dir))
         warm_up()
 
-    def ask(self, question: str, limit: int = RESULTS) -> Answer:
-        return answer(question, self.index, limit, self.region)
+    def ask(self, question: str, limit: int = RESULTS, context: tuple[Hit, ...] = ()) -> Answer:
+        """An answer; `context` (the results last shown, the clause on screen first) for follow-ups."""
+        return answer(question, self.index, limit, self.region, context)
 
     def unit(self, name: str) -> Answer:
         """Clauses a unit leads or shares; `name` may be short (人社局)."""

@@ -112,5 +112,13 @@ class QueryLog:
         return Stats(days, total, answered, tuple(map(tuple, channels)), tuple(map(tuple, clauses)),
                      tuple(map(tuple, unanswered)), tuple(map(tuple, feedback)))
 
+    def recent_unanswered(self, limit: int = 30) -> list[tuple[str, int, float]]:
+        """(question, times asked, last asked) of unanswered questions, the most recently asked first."""
+        with self._lock:
+            rows = self._db.execute("select question, count(*), max(time) from queries where answered = 0 "
+                                    "and trim(question) != '' group by question order by 3 desc limit ?",
+                                    [limit]).fetchall()
+        return [tuple(row) for row in rows]
+
     def close(self) -> None:
         self._db.close()

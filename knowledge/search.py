@@ -315,7 +315,15 @@ class Index:
         ones it stands for: 公积金 (→ 住房公积金) is absent only when 住房公积金 is too."""
         # The words that stand for it (official terms of a synonym), not its parts or guesses.
         words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
-        return bool(words & self.tokenizer.topics) and not any(w in self.df for w in words)
+        if any(w in self.df for w in words):
+            return False
+        if words & self.tokenizer.topics:
+            return True
+        # jieba may glue a verb to the topic (考驾照, 办护照): the topic inside still names the service.
+        surface = concept.surface
+        return len(surface) >= 3 and surface.isalnum() and any(
+            t in surface and t not in self.df for t in self.tokenizer.topics if len(t) >= 2
+        )
 
     def _topicality(self, concept: Concept) -> float:
         """How surely an unknown concept names a topic the notices lack.
