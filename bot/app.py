@@ -12,6 +12,7 @@ import signal
 import time
 
 from bot.config import SettingError
+from bot.logfilter import rate_limit_logs
 from handlers.assistant import Assistant
 from knowledge.querylog import QueryLog
 
@@ -32,6 +33,7 @@ def run(settings, open_kb) -> None:
     """Run until interrupted. `open_kb` builds the knowledge base on first use."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
+    rate_limit_logs()  # a flood of one fault (bad requests, "too many open files") logs a few lines
     check_channels(settings)
     kb = open_kb()
     assistant = open_assistant(settings, kb)

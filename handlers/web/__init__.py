@@ -15,10 +15,11 @@ async def start_web(settings, assistant) -> web.AppRunner:
     from knowledge.accounts import ConsoleStore
 
     store = ConsoleStore(settings.console_db_path)
-    runner = web.AppRunner(build_web_app(settings, assistant, store), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.get("BOT_WEB_HOST"), settings.int("BOT_WEB_PORT"))
-    await site.start()
+    from handlers.serving import start_site
+
+    # Slow or idle connections are cut off and their number is bounded, as on every server we run.
+    runner = await start_site(build_web_app(settings, assistant, store), settings.get("BOT_WEB_HOST"),
+                              settings.int("BOT_WEB_PORT"), access_log=None)
     urls = ", ".join(f"http://{address[0]}:{address[1]}/" for address in runner.addresses)
     log.info("web console: listening on %s (accounts: python -m bot user add NAME)", urls)
     if not store.accounts():
