@@ -15,7 +15,7 @@ from handlers import texts
 from knowledge import model, smalltalk
 from knowledge.answer import RESULTS
 from knowledge.errors import KnowledgeBaseError
-from knowledge.model import PARAGRAPH, Answer, Clause, Hit, Notice, ReloadReport
+from knowledge.model import PARAGRAPH, TABLE_ROW, Answer, Clause, Hit, Notice, ReloadReport
 
 TELEGRAM_LIMIT = 4096  # characters per message
 WECHAT_LIMIT = 2048  # bytes of UTF-8 per passive reply
@@ -42,6 +42,7 @@ def clause_record(clause: Clause, notice: Notice) -> dict:
         "path": clause.path_text, "title": clause.title, "text": clause.text,
         "lead_units": list(clause.lead_units), "responsible_units": list(clause.responsible_units),
         "kind": clause.kind, "number": clause.number, **({"deadline": clause.deadline} if clause.deadline else {}),
+        **({"leaders": list(clause.leaders)} if clause.leaders else {}),
     }
 
 
@@ -65,6 +66,8 @@ def chinese_date(iso: str) -> str:
 
 def path_label(clause: Clause) -> str:
     """Where a clause sits in its notice (二、（四）13, 第二章第五条); nothing for a preamble paragraph."""
+    if clause.kind == TABLE_ROW:  # 「某县重点工作任务分工表 序号2」
+        return f"{clause.path[0]} 序号{clause.number}" if clause.number else clause.path[0]
     return "".join(clause.path).rstrip(".") if clause.kind != PARAGRAPH else ""
 
 
@@ -104,6 +107,8 @@ def unit_lines(clause: Clause) -> list[str]:
         lines.append(texts.LEAD.format(units="、".join(clause.lead_units)))
     if clause.responsible_units:
         lines.append(texts.RESPONSIBLE.format(units="、".join(clause.responsible_units)))
+    if clause.deadline:
+        lines.append(texts.DEADLINE.format(deadline=clause.deadline))
     return lines
 
 
@@ -176,30 +181,57 @@ def not_covered_lines(answer: Answer) -> list[str]:
     return lines
 
 
+OUTLINE_INDENT = "  "
+OUTLINE_GIST = 24  # an item without a heading of its own shows this much of its text
+
+
 def notice_outline(notice: Notice) -> list[str]:
-    """「一、总体要求」「二、重点任务」 and under each section its clause headings."""
+    """The notice's headings and items in its own order and levels: 「二、重点任务」 > 「（一）…」 > 「1. …」."""
     head = " · ".join(p for p in (notice.doc_no, notice.issuer, chinese_date(notice.date)) if p)
-    lines, section = [f"《{notice.short_title}》", head], None
+    lines, previous = [f"《{notice.short_title}》", head], ()
     for clause in notice.clauses:
         if not clause.numbered:
             continue
-        if clause.section != section and clause.section and clause.section != clause.title:
-            section = clause.section
-            lines.append(f"{''.join(clause.path[:-1])} {section}")
-        lines.append(f"  {clause.path[-1]} {clause.title}" if clause.title else f"  {clause.path[-1]}")
+        for depth in range(len(clause.path)):
+            # A level is shown where it starts: a plan after its covering notice starts again at 一、.
+            if clause.path[: depth + 1] == previous[: depth + 1] and depth < len(clause.path) - 1:
+                continue
+            name = outline_name(clause, depth)
+            marker = clause.path[depth]
+            gap = " " if marker.endswith(".") or marker[-1].isalnum() else ""  # 「13. 标题」, 「（一）标题」
+            lines.append(f"{OUTLINE_INDENT * depth}{marker}{gap}{name}".rstrip())
+        previous = clause.path
     if notice.attachments:
         lines.append(texts.ATTACHMENTS.format(names="、".join(notice.attachments)))
     return lines
+
+
+def outline_name(clause: Clause, depth: int) -> str:
+    """A level's heading; the clause's own level without one shows the start of its text."""
+    heading = clause.headings[depth] if depth < len(clause.headings) else ""
+    if heading or depth < len(clause.path) - 1:
+        return heading
+    if clause.headings or not clause.title:
+        gist = re.split(r"[。；;，,：:（(]", clause.text, maxsplit=1)[0]
+        return gist[:OUTLINE_GIST] + ("…" if len(gist) > OUTLINE_GIST else "")
+    return clause.title
 
 
 def unit_listing(answer: Answer) -> list[str]:
     lead = [h for h in answer.hits if answer.unit in h.clause.lead_units]
     shared = [h for h in answer.hits if h not in lead]
     lines = [texts.UNIT_LEADS.format(unit=answer.unit, count=len(lead))]
-    lines += [f"{i}. {h.clause.title or h.clause.path_text} — {h.notice.doc_no}" for i, h in enumerate(lead, 1)]
+    lines += [unit_item(i, h) for i, h in enumerate(lead, 1)]
     lines.append(texts.UNIT_SHARES.format(count=len(shared)))
-    lines += [f"{i}. {h.clause.title or h.clause.path_text} — {h.notice.doc_no}" for i, h in enumerate(shared, 1)]
+    lines += [unit_item(i, h) for i, h in enumerate(shared, 1)]
     return lines
+
+
+def unit_item(i: int, hit: Hit) -> str:
+    """「3. 优化失业保险金发放领取程序 — 黄政办发〔2022〕58号 二、（四）13」: the item's number tells
+    apart items that share a heading."""
+    where = " ".join(p for p in (hit.notice.doc_no, path_label(hit.clause)) if p)
+    return f"{i}. {hit.clause.title or hit.clause.path_text} — {where}"
 
 
 def clause_lines(answer: Answer, hit: Hit, full: bool = False) -> tuple[str, list[str], list[str]]:

@@ -52,6 +52,7 @@ CHOOSE_HINT = "请回复 {numbers}，或回复条款名称。"
 
 LEAD = "牵头单位：{units}"
 RESPONSIBLE = "责任单位：{units}"
+DEADLINE = "完成时限：{deadline}"
 SOURCE = "出处：{source}"
 UNIT_LEADS = "{unit} 牵头 {count} 条："
 UNIT_SHARES = "参与（责任单位）{count} 条："

@@ -71,7 +71,8 @@ class KnowledgeBase:
 
     def _build(self) -> None:
         """Build the file from the knowledge directory; the report says which damaged file was set aside."""
-        report = store.build(self.knowledge_dir, self.db_path)
+        # Nobody sees this report: its new notices stay pending for the next reload's report.
+        report = store.build(self.knowledge_dir, self.db_path, reported=False)
         self.last_report = replace(report, warnings=(*self.repairs, *report.warnings))
         self.repairs.clear()
         self._db_seen = self.db_signature()

@@ -35,6 +35,8 @@ class Clause:
     kind: str = ITEM
     number: str = ""  # as printed: 「13」, 「（三）」, 「第五条」, a table row's 序号; "" when unnumbered
     deadline: str = ""  # 完成时限 when the notice gives one, as written
+    leaders: tuple[str, ...] = ()  # 责任领导: the persons answering for it, never units
+    headings: tuple[str, ...] = ()  # the heading at each level of `path` ("" where a level has none)
 
     @property
     def numbered(self) -> bool:

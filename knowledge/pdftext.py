@@ -9,6 +9,8 @@ import re
 
 from knowledge.brackets import has_unclosed
 from knowledge.docref import DOC_NO_LINE
+from knowledge.markup import plain_text
+from knowledge.tasktable import mark_space_tables
 
 # A line that closes a paragraph: sentence-final punctuation or a balanced closing bracket.
 FINAL = "。！？；：!?;:…"
@@ -23,19 +25,36 @@ PAGE_NUMBER = re.compile(r"^[-—－\s]*\d{1,3}[-—－\s]*$|^第\s*\d+\s*页(?:
 TABLE_RULE = re.compile(r"^[\s|:\-+]*$")
 # Inline outline markers in a notice flattened to one line: split before them when they follow
 # the end of a sentence, a closing bracket or white space.
+# 「3．2020年底前」: a full-width point is never a decimal one. 「…精准性（一）研究…」: a heading
+# without punctuation runs straight into the next item, so （一） also breaks after a character
+# (not after 第/条/款/项, which cite another document's item). Articles: 「…。第二条　…」.
 INLINE_BREAK = re.compile(
-    r"(?<=[。；;！？)）〕\]】\s])\s*(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}[.．](?!\d)))"
+    r"(?<=[。；;！？)）〕\]】\s：:])\s*(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[）)]"
+    r"|\d{1,2}(?:\.(?!\d)|．|。(?=[\u4e00-\u9fff]))|[①-⑳]|[（(]\d{1,2}[）)]"
+    r"|第[一二三四五六七八九十百零〇]{1,5}[章条](?![的规第])))"
+    r"|(?<=[\u4e00-\u9fff”])(?<![第条款项])(?=[（(][一二三四五六七八九十]{1,3}[）)](?![、，,的]))"
 )
 WIDE_GAP = re.compile(r"\s*\u3000{2,}\s*|\s{3,}")
+DECREE_LINE = re.compile(r"^[\u4e00-\u9fa5]{1,14}令\s*第\s*\d{1,4}\s*号$")  # 国务院令第693号
+# 「落实责任制.各街道要…」: a half-width full stop after a Chinese character ends a sentence (not 1.5, not 1.).
+HALF_WIDTH_STOP = re.compile(r"(?<=[\u4e00-\u9fff”）)])\.(?=[\u4e00-\u9fff“（(\s]|$)", re.M)
+# 「【牵头单位】市人社局【责任单位】…」: a label in brackets reads like 「牵头单位：」.
+BRACKETED_LABEL = re.compile(
+    r"[【\[［](?P<label>(?:牵头|责任|配合|协办|参与)(?:单位|部门)|责任领导|完成时限)[】\]］]\s*[：:]?"
+)
+METADATA_LINE = re.compile(r"^\[[\u4e00-\u9fa5]{2,6}\]\s*\S*$")  # 「[成文日期] 2014-03-01」
+DATE_END = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 TITLE_LINE = re.compile(r"^[^。；：:]{0,30}关于[^。；：:]{2,60}(?:通知|意见|决定|办法|规定|方案|批复|公告|通告)$")
 FLAT_LINE = 120  # a line longer than this is probably a whole flattened notice
 
 
 def paragraphs(text: str) -> list[str]:
     """Text → paragraphs with page-break artefacts, furniture and flattening repaired."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    text = plain_text(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\xa0", " ")
+    text = HALF_WIDTH_STOP.sub("。", text)
+    text = BRACKETED_LABEL.sub(r"\g<label>：", text)
     lines = [line.rstrip() for line in text.split("\n")]
-    lines = [line for line in drop_comments(lines) if not is_furniture(line)]
+    lines = [line for line in mark_space_tables(drop_comments(lines)) if not is_furniture(line)]
     lines = [piece for line in lines for piece in unflatten(line)]
     return rejoin(lines)
 
@@ -73,7 +92,9 @@ def is_open(line: str) -> bool:
         return False
     if has_unclosed(s):
         return True
-    if s.startswith("附件") or is_heading(s) or TITLE_LINE.match(join_wrapped(s)):
+    if s.startswith("附件") or is_heading(s) or TITLE_LINE.match(join_wrapped(s)) or DECREE_LINE.match(s):
+        return False
+    if DATE_END.search(s) or METADATA_LINE.match(s):  # 「总理 李克强 2017年12月25日」: a signature ends its paragraph
         return False
     # A closing quote is not an ending: 「开展“A”」 / 「“B”等活动」 was cut between quotes.
     if s[-1] in FINAL or s[-1] in "〕]】）)":
@@ -107,8 +128,8 @@ def rejoin(lines: list[str]) -> list[str]:
 def continues(previous: str, line: str) -> bool:
     if ANNOTATION_START.match(line):
         return not OUTLINE_START.match(previous) or len(previous) > 40
-    if DOC_NO_LINE.match(line) or DATE_LINE.match(line) or OUTLINE_START.match(line):
-        return False
+    if DOC_NO_LINE.match(line) or DATE_LINE.match(line) or OUTLINE_START.match(line) or "\t" in line:
+        return False  # a table row starts afresh too: the line above is the table's title
     return is_open(previous)
 
 

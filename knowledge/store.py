@@ -17,11 +17,11 @@ import sqlite_utils
 
 from knowledge.damage import DamagedDatabase, check, is_damage, set_aside
 from knowledge.errors import BuildError, SourceError
-from knowledge.model import Clause, Notice, ReloadReport
+from knowledge.model import ITEM, SECTION, TABLE_ROW, Clause, Notice, ReloadReport
 from knowledge.parse import parse_gazette
 from knowledge.sources import knowledge_files, read_text
 
-SCHEMA = 2  # bumped when the tables change: a file of another schema is rebuilt, not misread
+SCHEMA = 4  # bumped when the tables change: a file of another schema is rebuilt, not misread
 Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
 
 
@@ -65,9 +65,15 @@ def unique(notices: list[Notice]) -> tuple[list[Notice], list[str]]:
 
 
 def build(
-    directory: Path, db_path: Path, progress: Progress | None = None, notices: list[Notice] | None = None
+    directory: Path, db_path: Path, progress: Progress | None = None, notices: list[Notice] | None = None,
+    reported: bool = True,
 ) -> ReloadReport:
-    """Rebuild the knowledge base file from the directory (or notices already parsed from it)."""
+    """Rebuild the knowledge base file from the directory (or notices already parsed from it).
+
+    `reported`: whether an admin sees this build's report. A build nobody saw (at start-up, from a
+    directory just configured) leaves its new notices pending, and the next reported build names them
+    as new, with their warnings; a notice that has not changed is not warned about again.
+    """
     started = time.perf_counter()
     if notices is None:
         notices = load_notices(directory, progress)
@@ -76,27 +82,44 @@ def build(
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     before, repair_warnings = previous_digests(db_path)
+    after = {n.key: digest(n) for n in notices}
+    added = list(dict.fromkeys(k for k in pending_notices(db_path) + [k for k in after if k not in before]
+                               if k in after))
+    changed = [k for k in after if k in before and before[k] != after[k] and k not in added]
     tmp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        write(tmp, notices, directory)
+        write(tmp, notices, directory, pending=() if reported else added)
         os.replace(tmp, db_path)  # atomic on POSIX and Windows: readers see old or new, never half
     finally:
         tmp.unlink(missing_ok=True)
-    after = {n.key: digest(n) for n in notices}
-    clauses = [c for n in notices for c in n.clauses]
+    fresh = set(added) | set(changed)
     return ReloadReport(
         files=files,
         notices=tuple(n.key for n in notices),
-        clauses=len(clauses),
-        without_units=tuple(f"{c.doc_no or '（无文号）'} {c.path_text}" for c in clauses if not c.units),
-        added=tuple(k for k in after if k not in before),
+        clauses=sum(len(n.clauses) for n in notices),
+        without_units=tuple(f"{c.doc_no or '（无文号）'} {c.path_text}" for c in tasks_without_units(notices)),
+        added=tuple(added),
         removed=tuple(k for k in before if k not in after),
-        changed=tuple(k for k in after if k in before and before[k] != after[k]),
+        changed=tuple(changed),
         warnings=tuple(repair_warnings) + tuple(duplicate_warnings)
-        + tuple(file_warnings(notices)),
+        + tuple(file_warnings([n for n in notices if n.key in fresh])),
         seconds=time.perf_counter() - started,
     )
+
+
+TASK_KINDS = (ITEM, SECTION, TABLE_ROW)
+
+
+def tasks_without_units(notices: list[Notice]) -> list[Clause]:
+    """Tasks an admin should check: in a part of a notice (「二、重点任务」) whose other tasks name
+    their units, those that name none. Targets, preambles and 保障措施 name none anywhere in their part."""
+    missing = []
+    for notice in notices:
+        parts_with_units = {c.path[0] for c in notice.clauses if c.units and c.kind in TASK_KINDS}
+        missing += [c for c in notice.clauses
+                    if c.kind in TASK_KINDS and not c.units and c.path[0] in parts_with_units]
+    return missing
 
 
 def previous_digests(db_path: Path) -> tuple[dict[str, str], list[str]]:
@@ -139,12 +162,13 @@ def notice_warnings(notice: Notice) -> list[str]:
     return warnings
 
 
-def write(path: Path, notices: list[Notice], directory: Path | None = None) -> None:
+def write(path: Path, notices: list[Notice], directory: Path | None = None, pending=()) -> None:
     db = sqlite_utils.Database(path)
     # Which directory the file was built from: a command run with another --knowledge rebuilds it.
     db["meta"].insert_all([
         {"key": "knowledge_dir", "value": str(Path(directory).resolve()) if directory else ""},
         {"key": "schema", "value": str(SCHEMA)},
+        {"key": "pending_added", "value": json.dumps(list(pending), ensure_ascii=False)},
     ], pk="key")
     db["notices"].insert_all(
         (
@@ -166,6 +190,8 @@ def write(path: Path, notices: list[Notice], directory: Path | None = None) -> N
                 "lead_units": json.dumps(c.lead_units, ensure_ascii=False),
                 "responsible_units": json.dumps(c.responsible_units, ensure_ascii=False),
                 "section": c.section, "kind": c.kind, "number": c.number, "deadline": c.deadline,
+                "leaders": json.dumps(c.leaders, ensure_ascii=False),
+                "headings": json.dumps(c.headings, ensure_ascii=False),
             }
             for n in notices for c in n.clauses
         ),
@@ -197,7 +223,8 @@ def read_notices(db_path: Path) -> list[Notice]:
                     text=row["text"], lead_units=tuple(json.loads(row["lead_units"])),
                     responsible_units=tuple(json.loads(row["responsible_units"])),
                     section=row["section"], position=row["position"], kind=row["kind"], number=row["number"],
-                    deadline=row["deadline"],
+                    deadline=row["deadline"], leaders=tuple(json.loads(row["leaders"])),
+                    headings=tuple(json.loads(row["headings"])),
                 )
             )
         return [
@@ -241,6 +268,19 @@ def checked_built_from(db_path: Path) -> str:
         if is_damage(exc):
             raise DamagedDatabase(db_path, str(exc)) from exc
         return ""  # not ours (another program's database): rebuilt like a missing one
+
+
+def pending_notices(db_path: Path) -> list[str]:
+    """Notices a build nobody saw the report of added (see `build`)."""
+    try:
+        db = sqlite_utils.Database(db_path)
+        try:
+            rows = list(db.query("select value from meta where key = 'pending_added'"))
+            return list(json.loads(rows[0]["value"])) if rows else []
+        finally:
+            db.close()
+    except Exception:  # missing or unreadable: nothing pending
+        return []
 
 
 def notice_digests(db_path: Path) -> dict[str, str]:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from knowledge.parse import parse_gazette
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLES
 
 ARTEFACTS = re.compile(  # an annotation left in the text, or a paragraph still cut by a page break
     r"[〔\[（(【]\s*(?:牵头|责任)(?:单位|部门)|(?:牵头|责任)(?:单位|部门)[：:]|\n\n|认证认\s|提\s+升"
@@ -125,9 +125,7 @@ def test_wrapped_title_and_first_is_lead_below():
 
 @pytest.mark.parametrize("name", ["ncp_suining_2020.txt", "ncp_xiangtan_2020.txt", "gov_guofa_2019_3.txt"])
 def test_foreign_notices_parse_into_clauses_with_units(name):
-    path = ROOT.parent / "shared/data/foreign-notices" / name
-    if not path.exists():
-        pytest.skip("shared foreign notices not present")
+    path = ROOT / "tests/data/foreign/foreign-notices" / name  # a copy of shared/data, so CI has it
     (notice,) = parse_gazette(path.read_text(encoding="utf-8"))
     with_units = [c for c in notice.clauses if c.units]
     assert notice.title and len(with_units) >= 10
@@ -184,3 +182,77 @@ def test_regulations_numbered_by_chapter_and_article():
     assert ("第一章", "第一条") in by_path and by_path[("第一章", "第二条")].responsible_units == ("市公安局",)
     third = by_path[("第二章", "第三条")]
     assert third.section == "管理" and "及时清除犬只粪便" in third.text
+
+
+def test_every_annotation_style_in_one_notice():
+    (notice,) = parse_gazette((SAMPLES / "annotation-styles.txt").read_text(encoding="utf-8"))
+    by = {(c.path, c.title): c for c in notice.clauses}
+    first = by[(("一、", "1."), "返还失业保险费")]
+    assert first.lead_units == ("市人社局",) and first.responsible_units == ("市财政局", "市税务局")
+    assert by[(("一、", "2."), "发放稳岗补贴")].responsible_units == ("市财政局", "各区人民政府")
+    # 1. restarts under 二、: a second item 1 with its own path
+    youth = by[(("二、", "1."), "扩大高校毕业生招聘")]
+    assert youth.lead_units == ("市国资委",) and youth.responsible_units == ("市教育局", "市人社局")
+    assert by[(("二、", "2."), "帮扶残疾人就业")].lead_units == ("市残联",)
+    # two unnumbered sentences in （三）, each with its own annotation, are two clauses
+    section = [c for c in notice.clauses if c.path == ("二、", "（三）")]
+    assert [c.lead_units for c in section] == [("市民政局",), ()]
+    assert section[0].responsible_units == ("有关部门",) and section[1].responsible_units == ("市民政局", "市财政局")
+    assert "临时救助" in section[1].text and "临时救助" not in section[0].text
+    mechanism = by[(("三、", "11."), "健全工作机制")]
+    assert mechanism.number == "11" and mechanism.leaders == ("张三",) and mechanism.lead_units == ("市人社局",)
+    assert mechanism.responsible_units == ("市发改委", "市财政局", "市统计局", "相关乡镇办")
+    review = by[(("三、", "12."), "加强督查考核")]
+    assert review.lead_units == ("市政府督查室",) and review.responsible_units == ("各区人民政府",)
+    assert review.text == "将就业工作纳入年度考核。"
+
+
+def units_by_path(text: str) -> dict:
+    (notice,) = parse_gazette(text)
+    return {c.path: (c.number, c.lead_units, c.responsible_units) for c in notice.clauses if c.kind != "paragraph"}
+
+
+def test_tasks_numbered_to_twenty_one_with_no_lower_level_and_the_same_on_one_line():
+    text = (SAMPLES / "tasks-without-lower-level.txt").read_text(encoding="utf-8")
+    found = units_by_path(text)
+    assert len(found) == 21 and found[("二十一、",)] == ("二十一", ("市医保局",), ("各区人民政府",))
+    assert found[("十、",)][1] == ("市自然资源局",)
+    assert units_by_path(" ".join(text.split("\n"))) == found  # OCR'd to one line without breaks
+
+
+def test_half_width_punctuation_and_lists_numbered_1_and_circled():
+    text = (SAMPLES / "half-width-numbering.txt").read_text(encoding="utf-8")
+    (notice,) = parse_gazette(text)
+    by_path = {c.path: c for c in notice.clauses}
+    first = by_path[("一、", "（一）")]
+    assert first.title == "落实防汛责任制"  # 「落实防汛责任制.各街道…」: the half-width stop ends the heading
+    assert first.lead_units == ("区应急局",) and first.responsible_units == ("区水利局", "区住建局")
+    checks = by_path[("一、", "（二）")]  # (1)…(3) and the annotation after them: one clause, the list's units
+    assert "（3）在建工程的基坑和围挡" in checks.text and checks.responsible_units == ("区水利局", "区住建局")
+    supplies = by_path[("二、", "（一）")]
+    assert "②救生衣不少于500件" in supplies.text and supplies.responsible_units == ("区应急局",)
+    assert units_by_path(" ".join(text.split("\n"))) == units_by_path(text)
+
+
+def test_labels_in_brackets_read_like_labels_with_a_colon():
+    text = ("某市人民政府关于某事的通知\n某政发〔2024〕5号\n各区人民政府：\n一、任务\n"
+            "1.建设充电桩。新建充电桩500个。【牵头单位】市发改委【责任单位】市住建局、各区人民政府【完成时限】2024年底\n")
+    (clause,) = [c for c in parse_gazette(text)[0].clauses if c.number == "1"]
+    assert clause.lead_units == ("市发改委",) and clause.responsible_units == ("市住建局", "各区人民政府")
+    assert clause.deadline == "2024年底" and clause.text == "新建充电桩500个。"
+
+
+@pytest.mark.parametrize("first_lines, title", [
+    ("某部办公厅关于做好某事的通知某部办公厅关于做好某事的通知", "某部办公厅关于做好某事的通知"),  # printed twice
+    ("某局关于做好某事的通知 【发文单位】 某局 【发布文号】", "某局关于做好某事的通知"),
+    ("市人民政府办公厅关于做好某事的通知某市人民政府办公厅文件", "市人民政府办公厅关于做好某事的通知"),
+])
+def test_a_title_ends_where_its_kind_of_document_is_named(first_lines, title):
+    text = f"{first_lines}\n某政办发〔2024〕3号\n各区人民政府：\n一、任务\n1.做好某事。（责任单位：市某局）\n"
+    assert parse_gazette(text)[0].title == title
+
+
+def test_a_decree_cited_in_the_text_is_not_the_notices_number():
+    text = ("某省民政厅关于做好捐赠款物管理的通知\n各市民政局：\n"
+            "根据《基金会管理条例》（国务院令第400号）规定，通知如下。\n一、规范接收\n1.做好登记。（责任单位：各市民政局）\n")
+    assert parse_gazette(text)[0].doc_no == ""

@@ -412,7 +412,7 @@ async def test_reload_by_admin_answers_meanwhile_and_reports(api, tmp_path, tiny
     assert "没有找到" in shown(not_yet)
     assert report.params["chat_id"] == ADMIN
     assert shown(report).startswith("知识库已更新")
-    assert "文件 2 个 · 通知 2 件" in shown(report) and "新增：黄政办发〔2023〕7号" in shown(report)
+    assert "文件 2 个 · 通知 2 件" in shown(report) and "黄政办发〔2023〕7号" in shown(report)
     assert shown(after).startswith("做好养蜂登记")
 
 
