@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from knowledge import store
+from knowledge import store, wordindex
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Answer, ReloadReport
@@ -25,8 +25,30 @@ BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
 
 def load_index(db_path: Path, lexicon: Lexicon) -> Index:
     """The Index of a knowledge base file: the one way an Index is made, at start-up and after a reload,
-    so what was written is what is read back."""
-    return Index(store.read(db_path), lexicon)
+    so what was written is what is read back. The clauses' words come stored with them; words made
+    with another lexicon or tokenizer are made afresh."""
+    notices = store.read(db_path)
+    return Index(notices, lexicon, stored_words(db_path, lexicon, sum(len(n.clauses) for n in notices)))
+
+
+def stored_words(db_path: Path, lexicon: Lexicon, clauses: int) -> wordindex.StoredWords | None:
+    rows = store.read_tables(db_path, wordindex.TABLES)
+    stored = wordindex.from_tables(rows) if rows else None
+    if stored is None or stored.fingerprint != wordindex.fingerprint(lexicon) or len(stored.words) != clauses:
+        return None
+    return stored
+
+
+def words_to_store(lexicon: Lexicon) -> store.ExtraTables:
+    """What a build stores beside the notices: the words of an Index made from them, tokenised here once."""
+    return lambda notices: wordindex.tables(Index(notices, lexicon).stored_words(wordindex.fingerprint(lexicon)))
+
+
+def words_current(db_path: Path, lexicon: Lexicon) -> bool:
+    """Whether the file's stored words were made with this lexicon and tokenizer."""
+    rows = store.read_tables(db_path, ("word_meta",))
+    meta = dict(rows["word_meta"]) if rows else {}
+    return meta.get("fingerprint") == f'"{wordindex.fingerprint(lexicon)}"'.encode()
 
 
 _warmed = threading.Event()
@@ -48,11 +70,14 @@ class KnowledgeBase:
         self.lexicon_dir = lexicon_dir
         self._reload_lock = threading.Lock()
         self.last_report: ReloadReport | None = None
-        if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
-            # Missing, unreadable, or built from another directory: build it from this one.
-            self.last_report = store.build(self.knowledge_dir, self.db_path)
+        lexicon = load_lexicon(lexicon_dir)
+        if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()) or not words_current(
+            self.db_path, lexicon
+        ):
+            # Missing, unreadable, built from another directory or with another lexicon: build it.
+            self.last_report = store.build(self.knowledge_dir, self.db_path, extra=words_to_store(lexicon))
         self._db_seen = self.db_signature()
-        self.index = load_index(self.db_path, load_lexicon(lexicon_dir))
+        self.index = load_index(self.db_path, lexicon)
         warm_up()
 
     def ask(self, question: str, limit: int = RESULTS) -> Answer:
@@ -75,7 +100,7 @@ class KnowledgeBase:
         with self._reload_lock:
             started = time.perf_counter()
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
-            report = store.build(self.knowledge_dir, self.db_path, progress)
+            report = store.build(self.knowledge_dir, self.db_path, progress, extra=words_to_store(lexicon))
             index = load_index(self.db_path, lexicon)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()

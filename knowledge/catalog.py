@@ -20,13 +20,14 @@ TOPIC_COUNT = 10
 class Catalog:
     """Notices, units and topics of one knowledge base, by name."""
 
-    def __init__(self, notices: list[Notice], topic_word=lambda title: ""):
+    def __init__(self, notices: list[Notice], topic_word=lambda title: "", topics: tuple[str, ...] | None = None):
+        """`topics`: the topics when already known (stored), else found with `topic_word`."""
         self.notices = notices
         self.numbers: list[tuple[DocNumber, Notice]] = [(doc_number(n.doc_no), n) for n in notices]
         self.unit_names = _unit_names(notices)
         self._titles = [(n, _title_pieces(n)) for n in notices]
         self._six = frozenset(p for _, pieces in self._titles for p in pieces if len(p) == TITLE_PIECE_MIN)
-        self.topics = _topics(notices, topic_word)
+        self.topics = tuple(topics) if topics is not None else _topics(notices, topic_word)
         self.places = _places(notices)
 
     def covers(self, place: str) -> bool:

@@ -20,8 +20,11 @@ from knowledge.model import Clause, Notice, ReloadReport
 from knowledge.parse import parse_gazette
 from knowledge.sources import knowledge_files, read_text
 
-SCHEMA = 2  # bumped when the tables change: a file of another schema is rebuilt, not misread
+SCHEMA = 3  # bumped when the tables change: a file of another schema is rebuilt, not misread
 Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
+# Notices → more tables to write in the same file (the stored words): table name → rows, the first
+# column of each row being its key.
+ExtraTables = Callable[[list[Notice]], dict[str, list[dict]]]
 
 
 def load_notices(directory: Path, progress: Progress | None = None) -> list[Notice]:
@@ -64,9 +67,11 @@ def unique(notices: list[Notice]) -> tuple[list[Notice], list[str]]:
 
 
 def build(
-    directory: Path, db_path: Path, progress: Progress | None = None, notices: list[Notice] | None = None
+    directory: Path, db_path: Path, progress: Progress | None = None, notices: list[Notice] | None = None,
+    extra: ExtraTables | None = None,
 ) -> ReloadReport:
-    """Rebuild the knowledge base file from the directory (or notices already parsed from it)."""
+    """Rebuild the knowledge base file from the directory (or notices already parsed from it), with
+    `extra`'s tables for the notices in the same file, so they are swapped in together."""
     started = time.perf_counter()
     if notices is None:
         notices = load_notices(directory, progress)
@@ -78,7 +83,7 @@ def build(
     tmp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        write(tmp, notices, directory)
+        write(tmp, notices, directory, extra(notices) if extra else None)
         os.replace(tmp, db_path)  # atomic on POSIX and Windows: readers see old or new, never half
     finally:
         tmp.unlink(missing_ok=True)
@@ -110,7 +115,8 @@ def notice_warnings(notice: Notice) -> list[str]:
     return warnings
 
 
-def write(path: Path, notices: list[Notice], directory: Path | None = None) -> None:
+def write(path: Path, notices: list[Notice], directory: Path | None = None,
+          extra: dict[str, list[dict]] | None = None) -> None:
     db = sqlite_utils.Database(path)
     # Which directory the file was built from: a command run with another --knowledge rebuilds it.
     db["meta"].insert_all([
@@ -144,7 +150,21 @@ def write(path: Path, notices: list[Notice], directory: Path | None = None) -> N
         replace=True,
     )
     db["clauses"].create_index(["doc_no"], if_not_exists=True)
+    for name, rows in (extra or {}).items():
+        if rows:
+            db[name].insert_all(rows, pk=next(iter(rows[0])), batch_size=5000)
     db.close()
+
+
+def read_tables(db_path: Path, names: tuple[str, ...]) -> dict[str, list[tuple]] | None:
+    """Every row (a tuple in column order) of each named table; None when one of them is missing."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        if not set(names) <= set(db.table_names()):
+            return None
+        return {name: db.execute(f"select * from [{name}]").fetchall() for name in names}
+    finally:
+        db.close()
 
 
 def read(db_path: Path) -> list[Notice]:

@@ -1,0 +1,179 @@
+"""Every clause's words, made once by `reload` and stored beside the clauses.
+
+Running jieba over every clause is most of what building an Index costs, so a build does it once and
+writes the result into the knowledge base file; start-up reads it back instead. What is stored is
+only what the tokenizer made — each field's words, and postings of raw counts per field — so the
+ranking's weights (search.py) may change without a rebuild. The words depend on the lexicon, jieba
+and the code that cuts them: those make the `fingerprint`, and words of another fingerprint are not
+used (the knowledge base is rebuilt, or the words made afresh).
+
+Sizes follow the text: a field's words are stored once however many clauses share them (a notice's
+title, a unit list), and a term's postings are arrays of clause numbers and counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from array import array
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import numpy as np
+
+from knowledge.lexicon import Lexicon
+
+FIELDS = ("title", "section", "text", "units", "notice")
+SEP = "\x1f"  # between words of a field: jieba never puts control characters in a word
+CACHED_CLAUSES = 4096  # clauses whose word counts are kept at hand (hits, candidates)
+FORMAT = "1"  # bumped when what is stored changes shape
+# The code whose output is stored: an edit there makes stored words stale.
+MAKERS = ("tokens.py", "expand.py", "search.py", "wordindex.py")
+
+
+def fingerprint(lexicon: Lexicon) -> str:
+    """What the stored words were made with: lexicon, jieba, the tokenizing code, byte order."""
+    lexicon_key = [lexicon.synonyms, lexicon.userdict, *(sorted(s) for s in
+                   (lexicon.stopwords, lexicon.generic, lexicon.topics))]
+    digest = hashlib.sha256(json.dumps([FORMAT, jieba.__version__, sys.byteorder, lexicon_key],
+                                       ensure_ascii=False).encode())
+    here = Path(__file__).parent
+    for name in MAKERS:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class ClauseWords:
+    """Clause number → its words by field; term → the clauses holding it, with counts per field."""
+
+    def __init__(self, phrases: list[str], fields: list[tuple[int, ...]], lengths: np.ndarray,
+                 postings: dict[str, bytes], df: dict[str, int]):
+        self._phrases = phrases  # each distinct field's words, SEP-joined
+        self._fields = fields  # per clause: an index into _phrases for each of FIELDS
+        self.lengths = lengths  # clauses × FIELDS: words per field (for BM25's length norm)
+        self._postings = postings
+        self.df = df  # term → clauses holding it
+        self.counts = lru_cache(maxsize=CACHED_CLAUSES)(self._counts)
+        self.terms = lru_cache(maxsize=CACHED_CLAUSES)(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    @classmethod
+    def from_words(cls, per_clause: list[dict[str, list[str]]]) -> ClauseWords:
+        """From each clause's words by field, as the tokenizer made them."""
+        ids: dict[str, int] = {}
+        fields, lengths = [], array("i")
+        per_term: dict[str, list[tuple[array, array]]] = defaultdict(lambda: [(array("i"), array("i"))
+                                                                             for _ in FIELDS])
+        for doc, words in enumerate(per_clause):
+            row = []
+            for f, name in enumerate(FIELDS):
+                terms = words[name]
+                row.append(ids.setdefault(SEP.join(terms), len(ids)))
+                lengths.append(len(terms))
+                for term, count in Counter(terms).items():
+                    docs, counts = per_term[term][f]
+                    docs.append(doc)
+                    counts.append(count)
+            fields.append(tuple(row))
+        postings = {term: _packed(parts) for term, parts in per_term.items()}
+        df = {term: len({d for docs, _ in parts for d in docs}) for term, parts in per_term.items()}
+        shape = (len(per_clause), len(FIELDS))
+        return cls(list(ids), fields, np.frombuffer(lengths, dtype=np.int32).reshape(shape), postings, df)
+
+    def field_counts(self, term: str) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(clause numbers, counts) of the term in each of FIELDS; empty arrays where it is absent."""
+        blob = self._postings.get(term)
+        if blob is None:
+            return []
+        packed = np.frombuffer(blob, dtype=np.int32)
+        out, at = [], len(FIELDS)
+        for size in packed[: len(FIELDS)].tolist():
+            out.append((packed[at : at + size], packed[at + size : at + 2 * size]))
+            at += 2 * size
+        return out
+
+    def _counts(self, doc: int) -> dict[str, dict[str, int]]:
+        """A clause's words by field with how often each occurs."""
+        phrases = self._fields[doc]
+        return {name: dict(Counter(_split(self._phrases[p]))) for name, p in zip(FIELDS, phrases, strict=True)}
+
+    def _terms(self, doc: int) -> frozenset[str]:
+        return frozenset(t for counts in self.counts(doc).values() for t in counts)
+
+    def title_words(self) -> set[str]:
+        return {w for row in self._fields for w in _split(self._phrases[row[0]])}
+
+    # --- storage ----------------------------------------------------------------------------
+
+    def rows(self) -> dict[str, list[dict]]:
+        """Table name → rows, for the knowledge base file."""
+        return {
+            "phrases": [{"id": i, "words": p} for i, p in enumerate(self._phrases)],
+            "clause_words": [{"doc": d, **dict(zip(FIELDS, row, strict=True))} for d, row in enumerate(self._fields)],
+            "postings": [{"term": t, "df": self.df[t], "counts": blob} for t, blob in self._postings.items()],
+        }
+
+    @classmethod
+    def from_rows(cls, phrases, clause_words, postings, lengths: bytes) -> ClauseWords:
+        """Back from the stored tables (rows as tuples, in column order)."""
+        words = [p for _, p in sorted(phrases)]
+        fields = [tuple(row[1:]) for row in sorted(clause_words)]
+        df = {term: n for term, n, _ in postings}
+        blobs = {term: blob for term, _, blob in postings}
+        shape = (len(fields), len(FIELDS))
+        return cls(words, fields, np.frombuffer(lengths, dtype=np.int32).reshape(shape), blobs, df)
+
+
+def _split(joined: str) -> list[str]:
+    return joined.split(SEP) if joined else []
+
+
+def _packed(parts: list[tuple[array, array]]) -> bytes:
+    """Sizes per field, then each field's clause numbers and counts: one int32 array."""
+    out = array("i", (len(docs) for docs, _ in parts))
+    for docs, counts in parts:
+        out += docs
+        out += counts
+    return out.tobytes()
+
+
+@dataclass
+class StoredWords:
+    """Everything an Index makes with the tokenizer, as read back from the knowledge base file."""
+
+    words: ClauseWords
+    key_terms: list[str]  # the knowledge base's own terms added to jieba (units, 文号, quoted terms)
+    topics: tuple[str, ...]  # the catalog's spread of topics
+    sounds: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # pinyin → terms, for typos
+    fingerprint: str = ""
+
+
+def tables(stored: StoredWords) -> dict[str, list[dict]]:
+    """Rows to write for stored words."""
+    parts = {
+        "fingerprint": stored.fingerprint,
+        "key_terms": sorted(stored.key_terms),
+        "topics": list(stored.topics),
+        "sounds": [[" ".join(k), v] for k, v in stored.sounds.items()],
+    }
+    meta = [{"key": k, "value": json.dumps(v, ensure_ascii=False).encode()} for k, v in parts.items()]
+    meta.append({"key": "lengths", "value": stored.words.lengths.astype(np.int32).tobytes()})
+    return {**stored.words.rows(), "word_meta": meta}
+
+
+def from_tables(rows: dict[str, list[tuple]]) -> StoredWords:
+    """Stored words back from their tables' rows (tuples in column order)."""
+    meta = dict(rows["word_meta"])
+    parts = {k: json.loads(v) for k, v in meta.items() if k != "lengths"}
+    words = ClauseWords.from_rows(rows["phrases"], rows["clause_words"], rows["postings"], meta["lengths"])
+    sounds = {tuple(k.split(" ")): v for k, v in parts["sounds"]}
+    return StoredWords(words, parts["key_terms"], tuple(parts["topics"]), sounds, parts["fingerprint"])
+
+
+TABLES = ("phrases", "clause_words", "postings", "word_meta")
