@@ -21,15 +21,23 @@ TOPIC_COUNT = 10
 class Catalog:
     """Notices, units and topics of one knowledge base, by name."""
 
-    def __init__(self, notices: list[Notice], topic_word=lambda title: "", topics: tuple[str, ...] | None = None):
-        """`topics`: the topics when already known (stored), else found with `topic_word`."""
+    def __init__(self, notices: list[Notice], topic_word=lambda title: "", stored: dict | None = None):
+        """`stored`: what `parts()` gave for these notices at the build, so nothing is worked out again."""
         self.notices = notices
         self.numbers: list[tuple[DocNumber, Notice]] = [(doc_number(n.doc_no), n) for n in notices]
-        self.unit_names = _unit_names(notices)
-        self._titles = [_title_forms(n) for n in notices]
+        if stored is None:
+            stored = {"unit_names": _unit_names(notices), "titles": [_title_forms(n) for n in notices],
+                      "topics": _topics(notices, topic_word), "places": sorted(_places(notices))}
+        self.unit_names: dict[str, str] = stored["unit_names"]
+        self._titles: list[tuple[str, ...]] = [tuple(forms) for forms in stored["titles"]]
         self._grams = _title_grams(self._titles)
-        self.topics = tuple(topics) if topics is not None else _topics(notices, topic_word)
-        self.places = _places(notices)
+        self.topics = tuple(stored["topics"])
+        self.places = set(stored["places"])
+
+    def parts(self) -> dict:
+        """What the catalog worked out from the notices (JSON-able), for the build to store."""
+        return {"unit_names": self.unit_names, "titles": self._titles, "topics": self.topics,
+                "places": sorted(self.places)}
 
     def covers(self, place: str) -> bool:
         """Whether notices of this place (or naming it in a unit, 大冶市人民政府) are loaded."""
@@ -42,8 +50,8 @@ class Catalog:
         if len(chars) < 4:
             return None
         best, best_key = None, (0, 0)
-        for notice in self.notices:
-            span = _ordered_span(chars, normalize(notice.short_title))
+        for notice, forms in zip(self.notices, self._titles, strict=True):
+            span = _ordered_span(chars, forms[0])  # the short title, normalised
             if span and (len(chars), -span) > best_key:
                 best, best_key = notice, (len(chars), -span)
         return best

@@ -80,11 +80,11 @@ class Index:
         titles = self.words.title_words() if sounds is None else set()
         self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles, self._is_word, sounds)
         self._titles = [c.title for c, _ in self.entries]
-        self.catalog = Catalog(notices, self.topic_word, stored.topics if stored else None)
+        self.catalog = Catalog(notices, self.topic_word, stored.catalog if stored else None)
 
     def stored_words(self, fingerprint: str) -> StoredWords:
         """What this Index made with the tokenizer, for the build to store."""
-        return StoredWords(self.words, sorted(self.tokenizer.knowledge_terms), self.catalog.topics,
+        return StoredWords(self.words, sorted(self.tokenizer.knowledge_terms), self.catalog.parts(),
                            dict(self.expander.sounds), fingerprint)
 
     # --- building ---------------------------------------------------------------------------

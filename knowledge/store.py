@@ -152,8 +152,18 @@ def write(path: Path, notices: list[Notice], directory: Path | None = None,
     db["clauses"].create_index(["doc_no"], if_not_exists=True)
     for name, rows in (extra or {}).items():
         if rows:
-            db[name].insert_all(rows, pk=next(iter(rows[0])), batch_size=5000)
+            _write_table(db, name, rows)
     db.close()
+
+
+def _write_table(db: sqlite_utils.Database, name: str, rows: list[dict]) -> None:
+    """A table keyed by its first column, written in one statement (hundreds of thousands of rows)."""
+    columns = list(rows[0])
+    names = ", ".join(f"[{c}]" for c in columns)
+    with db.conn:
+        db.execute(f"create table [{name}] ({names}, primary key ([{columns[0]}]))")
+        db.conn.executemany(f"insert into [{name}] values ({', '.join('?' * len(columns))})",
+                            (tuple(row.values()) for row in rows))
 
 
 def read_tables(db_path: Path, names: tuple[str, ...]) -> dict[str, list[tuple]] | None:
@@ -172,14 +182,16 @@ def read(db_path: Path) -> list[Notice]:
     db = sqlite_utils.Database(db_path)
     try:
         clauses: dict[str, list[Clause]] = {}
-        for row in db.query("select * from clauses order by rowid"):
-            clauses.setdefault(row["notice_key"], []).append(
+        # Plain tuples, not sqlite-utils' dicts: a province's archive is tens of thousands of rows.
+        for key, doc_no, path, title, text, lead, responsible, section, position, kind, number, deadline in db.execute(
+            "select notice_key, doc_no, path, title, text, lead_units, responsible_units, section, position, kind,"
+            " number, deadline from clauses order by rowid"
+        ):
+            clauses.setdefault(key, []).append(
                 Clause(
-                    doc_no=row["doc_no"], path=tuple(json.loads(row["path"])), title=row["title"],
-                    text=row["text"], lead_units=tuple(json.loads(row["lead_units"])),
-                    responsible_units=tuple(json.loads(row["responsible_units"])),
-                    section=row["section"], position=row["position"], kind=row["kind"], number=row["number"],
-                    deadline=row["deadline"],
+                    doc_no=doc_no, path=tuple(json.loads(path)), title=title, text=text,
+                    lead_units=tuple(json.loads(lead)), responsible_units=tuple(json.loads(responsible)),
+                    section=section, position=position, kind=kind, number=number, deadline=deadline,
                 )
             )
         return [

@@ -17,7 +17,7 @@ import hashlib
 import json
 import sys
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +32,7 @@ SEP = "\x1f"  # between words of a field: jieba never puts control characters in
 CACHED_CLAUSES = 4096  # clauses whose word counts are kept at hand (hits, candidates)
 FORMAT = "1"  # bumped when what is stored changes shape
 # The code whose output is stored: an edit there makes stored words stale.
-MAKERS = ("tokens.py", "expand.py", "search.py", "wordindex.py")
+MAKERS = ("tokens.py", "expand.py", "search.py", "catalog.py", "places.py", "normalize.py", "wordindex.py")
 
 
 def fingerprint(lexicon: Lexicon) -> str:
@@ -67,24 +67,26 @@ class ClauseWords:
     def from_words(cls, per_clause: list[dict[str, list[str]]]) -> ClauseWords:
         """From each clause's words by field, as the tokenizer made them."""
         ids: dict[str, int] = {}
+        term_ids: dict[str, int] = {}
         fields, lengths = [], array("i")
-        per_term: dict[str, list[tuple[array, array]]] = defaultdict(lambda: [(array("i"), array("i"))
-                                                                             for _ in FIELDS])
+        found = Found()
+        counted: dict[int, tuple[list[int], list[int]]] = {}  # a notice's title, a unit list: counted once
         for doc, words in enumerate(per_clause):
             row = []
             for f, name in enumerate(FIELDS):
                 terms = words[name]
-                row.append(ids.setdefault(SEP.join(terms), len(ids)))
+                phrase = ids.setdefault(SEP.join(terms), len(ids))
+                row.append(phrase)
                 lengths.append(len(terms))
-                for term, count in Counter(terms).items():
-                    docs, counts = per_term[term][f]
-                    docs.append(doc)
-                    counts.append(count)
+                if phrase not in counted:
+                    counts = Counter(terms)
+                    counted[phrase] = ([term_ids.setdefault(t, len(term_ids)) for t in counts], list(counts.values()))
+                found.add(*counted[phrase], doc, f)
             fields.append(tuple(row))
-        postings = {term: _packed(parts) for term, parts in per_term.items()}
-        df = {term: len({d for docs, _ in parts for d in docs}) for term, parts in per_term.items()}
+        blobs, df = found.postings(len(term_ids), len(per_clause))
         shape = (len(per_clause), len(FIELDS))
-        return cls(list(ids), fields, np.frombuffer(lengths, dtype=np.int32).reshape(shape), postings, df)
+        return cls(list(ids), fields, np.frombuffer(lengths, dtype=np.int32).reshape(shape),
+                   dict(zip(term_ids, blobs, strict=True)), dict(zip(term_ids, df.tolist(), strict=True)))
 
     def field_counts(self, term: str) -> list[tuple[np.ndarray, np.ndarray]]:
         """(clause numbers, counts) of the term in each of FIELDS; empty arrays where it is absent."""
@@ -92,10 +94,12 @@ class ClauseWords:
         if blob is None:
             return []
         packed = np.frombuffer(blob, dtype=np.int32)
-        out, at = [], len(FIELDS)
-        for size in packed[: len(FIELDS)].tolist():
-            out.append((packed[at : at + size], packed[at + size : at + 2 * size]))
-            at += 2 * size
+        sizes = packed[: len(FIELDS)].tolist()
+        docs, counts = np.split(packed[len(FIELDS):], 2)
+        out, at = [], 0
+        for size in sizes:
+            out.append((docs[at : at + size], counts[at : at + size]))
+            at += size
         return out
 
     def _counts(self, doc: int) -> dict[str, dict[str, int]]:
@@ -134,13 +138,40 @@ def _split(joined: str) -> list[str]:
     return joined.split(SEP) if joined else []
 
 
-def _packed(parts: list[tuple[array, array]]) -> bytes:
-    """Sizes per field, then each field's clause numbers and counts: one int32 array."""
-    out = array("i", (len(docs) for docs, _ in parts))
-    for docs, counts in parts:
-        out += docs
-        out += counts
-    return out.tobytes()
+class Found:
+    """(term, clause, field, count) as the words are read, then packed per term in a few array operations."""
+
+    def __init__(self):
+        self.terms, self.docs, self.fields, self.counts = array("i"), array("i"), array("i"), array("i")
+
+    def add(self, terms: list[int], counts: list[int], doc: int, field_number: int) -> None:
+        self.terms.extend(terms)
+        self.docs.extend([doc] * len(terms))
+        self.fields.extend([field_number] * len(terms))
+        self.counts.extend(counts)
+
+    def postings(self, n_terms: int, n_docs: int) -> tuple[list[bytes], np.ndarray]:
+        """Per term, one int32 array: its size in each field, then clause numbers field by field (in
+        clause order), then the counts in the same order; and how many clauses hold each term."""
+        terms, docs, fields, counts = (np.frombuffer(a, dtype=np.int32) for a in
+                                       (self.terms, self.docs, self.fields, self.counts))
+        order = np.lexsort((docs, fields, terms))
+        terms, docs, counts = terms[order], docs[order], counts[order]
+        sizes = np.bincount(terms * len(FIELDS) + fields[order], minlength=n_terms * len(FIELDS))
+        sizes = sizes.reshape(n_terms, len(FIELDS))
+        per_term = sizes.sum(axis=1)
+        ends = np.cumsum(len(FIELDS) + 2 * per_term)
+        starts = ends - (len(FIELDS) + 2 * per_term)
+        first = np.cumsum(per_term) - per_term  # where each term's entries begin in the sorted arrays
+        rank = np.arange(len(terms)) - first[terms]
+        packed = np.empty(int(ends[-1]) if n_terms else 0, dtype=np.int32)
+        packed[(starts[:, None] + np.arange(len(FIELDS))).ravel()] = sizes.ravel()
+        packed[starts[terms] + len(FIELDS) + rank] = docs
+        packed[starts[terms] + len(FIELDS) + per_term[terms] + rank] = counts
+        pairs = np.unique(terms.astype(np.int64) * max(n_docs, 1) + docs)
+        df = np.bincount(pairs // max(n_docs, 1), minlength=n_terms)
+        raw = packed.tobytes()
+        return [raw[4 * s : 4 * e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)], df
 
 
 @dataclass
@@ -149,7 +180,7 @@ class StoredWords:
 
     words: ClauseWords
     key_terms: list[str]  # the knowledge base's own terms added to jieba (units, 文号, quoted terms)
-    topics: tuple[str, ...]  # the catalog's spread of topics
+    catalog: dict  # what the catalog works out from the notices (Catalog.parts)
     sounds: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # pinyin → terms, for typos
     fingerprint: str = ""
 
@@ -159,7 +190,7 @@ def tables(stored: StoredWords) -> dict[str, list[dict]]:
     parts = {
         "fingerprint": stored.fingerprint,
         "key_terms": sorted(stored.key_terms),
-        "topics": list(stored.topics),
+        "catalog": stored.catalog,
         "sounds": [[" ".join(k), v] for k, v in stored.sounds.items()],
     }
     meta = [{"key": k, "value": json.dumps(v, ensure_ascii=False).encode()} for k, v in parts.items()]
@@ -173,7 +204,7 @@ def from_tables(rows: dict[str, list[tuple]]) -> StoredWords:
     parts = {k: json.loads(v) for k, v in meta.items() if k != "lengths"}
     words = ClauseWords.from_rows(rows["phrases"], rows["clause_words"], rows["postings"], meta["lengths"])
     sounds = {tuple(k.split(" ")): v for k, v in parts["sounds"]}
-    return StoredWords(words, parts["key_terms"], tuple(parts["topics"]), sounds, parts["fingerprint"])
+    return StoredWords(words, parts["key_terms"], parts["catalog"], sounds, parts["fingerprint"])
 
 
 TABLES = ("phrases", "clause_words", "postings", "word_meta")
