@@ -157,11 +157,17 @@ def write(path: Path, notices: list[Notice], directory: Path | None = None,
 
 
 def _write_table(db: sqlite_utils.Database, name: str, rows: list[dict]) -> None:
-    """A table keyed by its first column, written in one statement (hundreds of thousands of rows)."""
+    """A table keyed by its first column, written in one statement (hundreds of thousands of rows).
+
+    A whole-number key is the row id itself; a text key is the table's only b-tree (without rowid), so
+    neither is stored twice."""
     columns = list(rows[0])
-    names = ", ".join(f"[{c}]" for c in columns)
+    key = columns[0]
+    integer_key = isinstance(rows[0][key], int)
+    names = ", ".join([f"[{key}] {'integer' if integer_key else 'text'} primary key"]
+                      + [f"[{c}]" for c in columns[1:]])
     with db.conn:
-        db.execute(f"create table [{name}] ({names}, primary key ([{columns[0]}]))")
+        db.execute(f"create table [{name}] ({names}){'' if integer_key else ' without rowid'}")
         db.conn.executemany(f"insert into [{name}] values ({', '.join('?' * len(columns))})",
                             (tuple(row.values()) for row in rows))
 

@@ -52,6 +52,7 @@ class ClauseWords:
 
     def __init__(self, phrases: list[str], fields: list[tuple[int, ...]], lengths: np.ndarray,
                  postings: dict[str, bytes], df: dict[str, int]):
+        self.dtype = posting_type(len(fields))
         self._phrases = phrases  # each distinct field's words, SEP-joined
         self._fields = fields  # per clause: an index into _phrases for each of FIELDS
         self.lengths = lengths  # clauses × FIELDS: words per field (for BM25's length norm)
@@ -83,7 +84,7 @@ class ClauseWords:
                     counted[phrase] = ([term_ids.setdefault(t, len(term_ids)) for t in counts], list(counts.values()))
                 found.add(*counted[phrase], doc, f)
             fields.append(tuple(row))
-        blobs, df = found.postings(len(term_ids), len(per_clause))
+        blobs, df = found.postings(len(term_ids), len(per_clause), posting_type(len(per_clause)))
         shape = (len(per_clause), len(FIELDS))
         return cls(list(ids), fields, np.frombuffer(lengths, dtype=np.int32).reshape(shape),
                    dict(zip(term_ids, blobs, strict=True)), dict(zip(term_ids, df.tolist(), strict=True)))
@@ -93,7 +94,7 @@ class ClauseWords:
         blob = self._postings.get(term)
         if blob is None:
             return []
-        packed = np.frombuffer(blob, dtype=np.int32)
+        packed = np.frombuffer(blob, dtype=self.dtype)
         sizes = packed[: len(FIELDS)].tolist()
         docs, counts = np.split(packed[len(FIELDS):], 2)
         out, at = [], 0
@@ -134,6 +135,12 @@ class ClauseWords:
         return cls(words, fields, np.frombuffer(lengths, dtype=np.int32).reshape(shape), blobs, df)
 
 
+def posting_type(clauses: int):
+    """Two bytes a number while clause numbers fit (counts are capped there: no field repeats a word
+    65,535 times), four beyond."""
+    return np.uint16 if clauses < 2**16 else np.int32
+
+
 def _split(joined: str) -> list[str]:
     return joined.split(SEP) if joined else []
 
@@ -150,9 +157,9 @@ class Found:
         self.fields.extend([field_number] * len(terms))
         self.counts.extend(counts)
 
-    def postings(self, n_terms: int, n_docs: int) -> tuple[list[bytes], np.ndarray]:
-        """Per term, one int32 array: its size in each field, then clause numbers field by field (in
-        clause order), then the counts in the same order; and how many clauses hold each term."""
+    def postings(self, n_terms: int, n_docs: int, dtype) -> tuple[list[bytes], np.ndarray]:
+        """Per term, one array: its size in each field, then clause numbers field by field (in clause
+        order), then the counts in the same order; and how many clauses hold each term."""
         terms, docs, fields, counts = (np.frombuffer(a, dtype=np.int32) for a in
                                        (self.terms, self.docs, self.fields, self.counts))
         order = np.lexsort((docs, fields, terms))
@@ -164,14 +171,14 @@ class Found:
         starts = ends - (len(FIELDS) + 2 * per_term)
         first = np.cumsum(per_term) - per_term  # where each term's entries begin in the sorted arrays
         rank = np.arange(len(terms)) - first[terms]
-        packed = np.empty(int(ends[-1]) if n_terms else 0, dtype=np.int32)
+        packed = np.empty(int(ends[-1]) if n_terms else 0, dtype=dtype)
         packed[(starts[:, None] + np.arange(len(FIELDS))).ravel()] = sizes.ravel()
         packed[starts[terms] + len(FIELDS) + rank] = docs
-        packed[starts[terms] + len(FIELDS) + per_term[terms] + rank] = counts
+        packed[starts[terms] + len(FIELDS) + per_term[terms] + rank] = np.minimum(counts, np.iinfo(dtype).max)
         pairs = np.unique(terms.astype(np.int64) * max(n_docs, 1) + docs)
         df = np.bincount(pairs // max(n_docs, 1), minlength=n_terms)
-        raw = packed.tobytes()
-        return [raw[4 * s : 4 * e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)], df
+        raw, width = packed.tobytes(), packed.itemsize
+        return [raw[width * s : width * e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)], df
 
 
 @dataclass
