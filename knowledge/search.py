@@ -118,16 +118,21 @@ class Index:
         self.max_idf = math.log(1 + (len(self.entries) + 0.5) / 0.5)
 
     def term_frequencies(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(clauses holding the term, its field-weighted, length-normed frequency in each)."""
-        parts = self.words.field_counts(term)
-        if not parts:
+        """(clauses holding the term, its field-weighted, length-normed frequency in each): work in
+        proportion to its postings."""
+        found = self.words.field_counts(term)
+        if not found:
             return np.empty(0, dtype=np.int32), np.empty(0)
-        tf = np.zeros(len(self.entries))
-        for (docs, counts), name, norms in zip(parts, FIELDS, self._norms, strict=True):
-            if len(docs):
-                tf[docs] += FIELD_WEIGHTS[name] * counts / norms[docs]
-        docs = np.unique(np.concatenate([docs for docs, _ in parts]))
-        return docs, tf[docs]
+        parts = [(docs, FIELD_WEIGHTS[name] * counts / norms[docs])
+                 for (docs, counts), name, norms in zip(found, FIELDS, self._norms, strict=True) if len(docs)]
+        if len(parts) == 1:
+            return parts[0]
+        docs = np.sort(np.concatenate([docs for docs, _ in parts]))
+        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]  # the clauses holding it in any field
+        tf = np.zeros(len(docs))
+        for field_docs, values in parts:  # field by field, as BM25F sums them
+            tf[np.searchsorted(docs, field_docs)] += values
+        return docs, tf
 
     def _is_word(self, text: str) -> bool:
         return text in self.df or self.tokenizer.is_dictionary_word(text) or text in self.tokenizer.key_terms

@@ -96,7 +96,8 @@ class ClauseWords:
             return []
         packed = np.frombuffer(blob, dtype=self.dtype)
         sizes = packed[: len(FIELDS)].tolist()
-        docs, counts = np.split(packed[len(FIELDS):], 2)
+        half = (len(packed) - len(FIELDS)) // 2
+        docs, counts = packed[len(FIELDS) : len(FIELDS) + half], packed[len(FIELDS) + half :]
         out, at = [], 0
         for size in sizes:
             out.append((docs[at : at + size], counts[at : at + size]))
