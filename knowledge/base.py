@@ -18,17 +18,20 @@ from knowledge.model import Answer, ReloadReport
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
-from knowledge.tokens import dictionary_tags
+from knowledge.tokens import Tokenizer, dictionary_tags
 
 BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
 
 
-def load_index(db_path: Path, lexicon: Lexicon) -> Index:
+def load_index(db_path: Path, lexicon: Lexicon, made: WordMaker | None = None) -> Index:
     """The Index of a knowledge base file: the one way an Index is made, at start-up and after a reload,
     so what was written is what is read back. The clauses' words come stored with them; words made
-    with another lexicon or tokenizer are made afresh."""
+    with another lexicon or tokenizer are made afresh. `made`: the build that just wrote the file, whose
+    tokenizer is the one this file's words call for (jieba's dictionary is then not read twice)."""
     notices = store.read(db_path)
-    return Index(notices, lexicon, stored_words(db_path, lexicon, sum(len(n.clauses) for n in notices)))
+    stored = stored_words(db_path, lexicon, sum(len(n.clauses) for n in notices))
+    tokenizer = made.tokenizer_for(stored, lexicon) if made and stored else None
+    return Index(notices, lexicon, stored, tokenizer)
 
 
 def stored_words(db_path: Path, lexicon: Lexicon, clauses: int) -> wordindex.StoredWords | None:
@@ -39,9 +42,23 @@ def stored_words(db_path: Path, lexicon: Lexicon, clauses: int) -> wordindex.Sto
     return stored
 
 
-def words_to_store(lexicon: Lexicon) -> store.ExtraTables:
-    """What a build stores beside the notices: the words of an Index made from them, tokenised here once."""
-    return lambda notices: wordindex.tables(Index(notices, lexicon).stored_words(wordindex.fingerprint(lexicon)))
+class WordMaker:
+    """What a build stores beside the notices (`store.ExtraTables`): the words of an Index made from
+    them, tokenised here once."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.tokenizer: Tokenizer | None = None
+
+    def __call__(self, notices) -> dict[str, list[dict]]:
+        index = Index(notices, self.lexicon)
+        self.tokenizer = index.tokenizer
+        return wordindex.tables(index.stored_words(wordindex.fingerprint(self.lexicon)))
+
+    def tokenizer_for(self, stored: wordindex.StoredWords, lexicon: Lexicon) -> Tokenizer | None:
+        """This build's tokenizer, when it is the one the stored words were made with."""
+        same = lexicon is self.lexicon and self.tokenizer and self.tokenizer.knowledge_terms == set(stored.key_terms)
+        return self.tokenizer if same else None
 
 
 def words_current(db_path: Path, lexicon: Lexicon) -> bool:
@@ -75,9 +92,12 @@ class KnowledgeBase:
             self.db_path, lexicon
         ):
             # Missing, unreadable, built from another directory or with another lexicon: build it.
-            self.last_report = store.build(self.knowledge_dir, self.db_path, extra=words_to_store(lexicon))
+            made = WordMaker(lexicon)
+            self.last_report = store.build(self.knowledge_dir, self.db_path, extra=made)
+        else:
+            made = None
         self._db_seen = self.db_signature()
-        self.index = load_index(self.db_path, lexicon)
+        self.index = load_index(self.db_path, lexicon, made)
         warm_up()
 
     def ask(self, question: str, limit: int = RESULTS) -> Answer:
@@ -100,8 +120,9 @@ class KnowledgeBase:
         with self._reload_lock:
             started = time.perf_counter()
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
-            report = store.build(self.knowledge_dir, self.db_path, progress, extra=words_to_store(lexicon))
-            index = load_index(self.db_path, lexicon)
+            made = WordMaker(lexicon)
+            report = store.build(self.knowledge_dir, self.db_path, progress, extra=made)
+            index = load_index(self.db_path, lexicon, made)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
             self.last_report = replace(report, seconds=time.perf_counter() - started)

@@ -56,11 +56,13 @@ class Query:
 class Index:
     """All clauses of a knowledge base, ready to rank against a question."""
 
-    def __init__(self, notices: list[Notice], lexicon: Lexicon, stored: StoredWords | None = None):
-        """With `stored` (words made by the build, see wordindex.py), nothing is tokenised here."""
+    def __init__(self, notices: list[Notice], lexicon: Lexicon, stored: StoredWords | None = None,
+                 tokenizer: Tokenizer | None = None):
+        """With `stored` (words made by the build, see wordindex.py), nothing is tokenised here; with
+        `tokenizer` (the build's, for these words and lexicon), jieba's dictionary is not read again."""
         self.notices = notices
         self.lexicon = lexicon
-        self.tokenizer = Tokenizer(notices, lexicon, stored.key_terms if stored else None)
+        self.tokenizer = tokenizer or Tokenizer(notices, lexicon, stored.key_terms if stored else None)
         self.entries: list[tuple[Clause, Notice]] = [(c, n) for n in notices for c in n.clauses]
         self._position = {id(c): i for i, (c, _) in enumerate(self.entries)}
         self._words_cache: dict[str, list[str]] = {}

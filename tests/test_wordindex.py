@@ -67,3 +67,12 @@ def test_shared_field_words_are_stored_once(tmp_path, tiny_dir):
     db = sqlite_utils.Database(tmp_path / "kb.db")
     notice_words = {row["notice"] for row in db["clause_words"].rows}
     assert len(notice_words) == 1  # three clauses, one notice: its title's words once
+
+
+def test_a_reload_answers_as_a_fresh_start_up(tmp_path, tiny_dir):
+    kb = KnowledgeBase(tmp_path / "kb.db", tiny_dir)
+    kb.reload()  # reuses the build's tokenizer for the new index
+    fresh = KnowledgeBase(tmp_path / "kb.db", tiny_dir)
+    assert fresh.last_report is None  # nothing rebuilt: the stored words are current
+    for question in QUESTIONS:
+        assert ranked(kb.index, question) == ranked(fresh.index, question)
