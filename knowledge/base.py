@@ -28,14 +28,14 @@ def load_index(db_path: Path, lexicon: Lexicon, made: WordMaker | None = None) -
     so what was written is what is read back. The clauses' words come stored with them; words made
     with another lexicon or tokenizer are made afresh. `made`: the build that just wrote the file, whose
     tokenizer is the one this file's words call for (jieba's dictionary is then not read twice)."""
-    notices = store.read(db_path)
-    stored = stored_words(db_path, lexicon, sum(len(n.clauses) for n in notices))
+    notices, rows = store.read_with_tables(db_path, wordindex.TABLES)
+    stored = stored_words(rows, lexicon, sum(len(n.clauses) for n in notices))
     tokenizer = made.tokenizer_for(stored, lexicon) if made and stored else None
     return Index(notices, lexicon, stored, tokenizer)
 
 
-def stored_words(db_path: Path, lexicon: Lexicon, clauses: int) -> wordindex.StoredWords | None:
-    rows = store.read_tables(db_path, wordindex.TABLES)
+def stored_words(rows: dict | None, lexicon: Lexicon, clauses: int) -> wordindex.StoredWords | None:
+    """The stored words in a file's rows, when made with this lexicon and tokenizer for these clauses."""
     stored = wordindex.from_tables(rows) if rows else None
     if stored is None or stored.fingerprint != wordindex.fingerprint(lexicon) or len(stored.words) != clauses:
         return None

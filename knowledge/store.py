@@ -176,40 +176,54 @@ def read_tables(db_path: Path, names: tuple[str, ...]) -> dict[str, list[tuple]]
     """Every row (a tuple in column order) of each named table; None when one of them is missing."""
     db = sqlite_utils.Database(db_path)
     try:
-        if not set(names) <= set(db.table_names()):
-            return None
-        return {name: db.execute(f"select * from [{name}]").fetchall() for name in names}
+        return _tables(db, names)
     finally:
         db.close()
+
+
+def _tables(db: sqlite_utils.Database, names: tuple[str, ...]) -> dict[str, list[tuple]] | None:
+    if not set(names) <= set(db.table_names()):
+        return None
+    return {name: db.execute(f"select * from [{name}]").fetchall() for name in names}
 
 
 def read(db_path: Path) -> list[Notice]:
     """Every notice with its clauses, in the order they were built."""
-    db = sqlite_utils.Database(db_path)
+    return read_with_tables(db_path, ())[0]
+
+
+def read_with_tables(db_path: Path, names: tuple[str, ...]) -> tuple[list[Notice], dict[str, list[tuple]] | None]:
+    """The notices and the named tables' rows (see `read_tables`) from one and the same file, even when
+    a build swaps in a new one meanwhile."""
+    db = sqlite_utils.Database(db_path)  # one connection reads one file: a swap renames another over it
     try:
-        clauses: dict[str, list[Clause]] = {}
-        # Plain tuples, not sqlite-utils' dicts: a province's archive is tens of thousands of rows.
-        for key, doc_no, path, title, text, lead, responsible, section, position, kind, number, deadline in db.execute(
-            "select notice_key, doc_no, path, title, text, lead_units, responsible_units, section, position, kind,"
-            " number, deadline from clauses order by rowid"
-        ):
-            clauses.setdefault(key, []).append(
-                Clause(
-                    doc_no=doc_no, path=tuple(json.loads(path)), title=title, text=text,
-                    lead_units=tuple(json.loads(lead)), responsible_units=tuple(json.loads(responsible)),
-                    section=section, position=position, kind=kind, number=number, deadline=deadline,
-                )
-            )
-        return [
-            Notice(
-                doc_no=row["doc_no"], title=row["title"], issuer=row["issuer"], date=row["date"],
-                source=row["source"], attachments=tuple(json.loads(row["attachments"])),
-                clauses=tuple(clauses.get(row["key"], ())),
-            )
-            for row in db.query("select * from notices order by rowid")
-        ]
+        return _notices(db), _tables(db, names)
     finally:
         db.close()
+
+
+def _notices(db: sqlite_utils.Database) -> list[Notice]:
+    clauses: dict[str, list[Clause]] = {}
+    # Plain tuples, not sqlite-utils' dicts: a province's archive is tens of thousands of rows.
+    for key, doc_no, path, title, text, lead, responsible, section, position, kind, number, deadline in db.execute(
+        "select notice_key, doc_no, path, title, text, lead_units, responsible_units, section, position, kind,"
+        " number, deadline from clauses order by rowid"
+    ):
+        clauses.setdefault(key, []).append(
+            Clause(
+                doc_no=doc_no, path=tuple(json.loads(path)), title=title, text=text,
+                lead_units=tuple(json.loads(lead)), responsible_units=tuple(json.loads(responsible)),
+                section=section, position=position, kind=kind, number=number, deadline=deadline,
+            )
+        )
+    return [
+        Notice(
+            doc_no=row["doc_no"], title=row["title"], issuer=row["issuer"], date=row["date"],
+            source=row["source"], attachments=tuple(json.loads(row["attachments"])),
+            clauses=tuple(clauses.get(row["key"], ())),
+        )
+        for row in db.query("select * from notices order by rowid")
+    ]
 
 
 def built_from(db_path: Path) -> str:

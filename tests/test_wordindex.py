@@ -12,6 +12,10 @@ from knowledge.search import Index
 QUESTIONS = ("图书馆周末开到几点", "夜班公交", "电子社保卡能挂号吗", "市人社局负责哪些事", "图书管开放时间")
 
 
+def rows(folder):
+    return store.read_tables(folder / "kb.db", wordindex.TABLES)
+
+
 def ranked(index: Index, question: str) -> list[tuple[str, float, tuple[str, ...]]]:
     _, hits = index.search(question)
     return [(h.clause.title, h.score, h.matched_terms) for h in hits]
@@ -23,7 +27,7 @@ def test_the_build_stores_the_words_and_start_up_reads_them(tmp_path, tiny_dir):
     assert {"phrases", "clause_words", "postings", "word_meta"} <= set(db.table_names())
     assert db["clause_words"].count == len(kb.index.entries) == 3
     lexicon = load_lexicon()
-    assert stored_words(tmp_path / "kb.db", lexicon, 3) is not None
+    assert stored_words(rows(tmp_path), lexicon, 3) is not None
     assert ("图书馆",) == tuple(t for (t,) in db.execute("select term from postings where term = '图书馆'"))
 
 
@@ -45,9 +49,9 @@ def test_words_made_with_another_lexicon_are_made_again(tmp_path, tiny_dir):
         f.write("\n自助借还书机 5000\n")
     other = load_lexicon(lexicon_dir)
     assert wordindex.fingerprint(other) != wordindex.fingerprint(load_lexicon())
-    assert stored_words(tmp_path / "kb.db", other, 3) is None  # stale: never read as if current
+    assert stored_words(rows(tmp_path), other, 3) is None  # stale: never read as if current
     kb = KnowledgeBase(tmp_path / "kb.db", tiny_dir, lexicon_dir)  # start-up rebuilds with the new words
-    assert stored_words(tmp_path / "kb.db", other, 3) is not None
+    assert stored_words(rows(tmp_path), other, 3) is not None
     assert "自助借还书机" in kb.index.df
 
 
