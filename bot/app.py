@@ -25,7 +25,7 @@ def open_assistant(settings, kb) -> Assistant:
     querylog = QueryLog(settings.log_db_path, settings.get("BOT_USER_HASH_KEY"),
                         settings.int("BOT_LOG_RETENTION_DAYS"))
     querylog.purge()
-    return Assistant(kb, querylog, settings.int("BOT_RATE_LIMIT"))
+    return Assistant(kb, querylog, settings.int("BOT_RATE_LIMIT"), context_minutes=settings.int("BOT_CONTEXT_MINUTES"))
 
 
 def run(settings, open_kb) -> None:

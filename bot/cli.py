@@ -32,7 +32,7 @@ class Context:
 
             s = self.settings
             try:
-                self._kb = KnowledgeBase(s.db_path, s.knowledge_dir, s.lexicon_dir)
+                self._kb = KnowledgeBase(s.db_path, s.knowledge_dir, s.lexicon_dir, s.get("BOT_REGION"))
             except KnowledgeBaseError as exc:
                 raise click.ClickException(failure_message(exc)) from exc
         return self._kb

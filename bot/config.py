@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from knowledge.base import BUNDLED_NOTICES
+from knowledge.bundled import BUNDLED_NOTICES
 
 # name, default, help — every name here is documented in .env.example (tests check it).
 SETTINGS = (
@@ -19,7 +19,10 @@ SETTINGS = (
     ("BOT_LOG_DB", "", "Query log file; default BOT_DATA_DIR/querylog.db"),
     ("BOT_LOG_RETENTION_DAYS", "30", "Query log rows older than this many days are deleted"),
     ("BOT_USER_HASH_KEY", "", "Secret key for hashing user ids in the log; default a random key kept beside the log"),
+    ("BOT_REGION", "", "The place the bot serves (黄石市): questions naming no place are answered from its notices "
+     "and those above it (province, national); empty = every loaded notice"),
     ("BOT_RATE_LIMIT", "20", "Questions one user may ask per minute"),
+    ("BOT_CONTEXT_MINUTES", "10", "Minutes the last answer stays the topic of follow-ups (找哪个部门, 要什么材料)"),
     ("BOT_WATCH_KNOWLEDGE", "0", "1 (or true) to reload automatically when a notice or lexicon file changes"),
     ("TELEGRAM_BOT_TOKEN", "", "Token from @BotFather; Telegram runs only when it is set"),
     ("TELEGRAM_BASE_URL", "", "Root URL of a self-hosted Bot API server (http://localhost:8081); default Telegram's"),

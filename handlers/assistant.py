@@ -12,15 +12,24 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from handlers import texts
-from handlers.conversation import Conversation, Conversations, MemoryConversations, View, compact, paging_command
+from handlers.conversation import (
+    Conversation,
+    Conversations,
+    MemoryConversations,
+    View,
+    choice_number,
+    compact,
+    paging_command,
+)
 from knowledge.answer import RESULTS
 from knowledge.base import KnowledgeBase
-from knowledge.model import Answer, Notice, ReloadReport
+from knowledge.choice import chosen
+from knowledge.model import CLARIFY, SMALL_TALK, Answer, Hit, Notice, ReloadReport
 from knowledge.querylog import QueryLog, Stats
 
 WINDOW_SECONDS = 60.0
 FORGET_AFTER_USERS = 10_000  # users tracked before idle ones are forgotten
-HUMAN = ("人工", "热线", "客服")
+CONTEXT_MINUTES = 10  # how long the last answer stays the topic of follow-ups (BOT_CONTEXT_MINUTES)
 MAX_QUESTION = 500  # characters of a message handed to the knowledge base
 
 
@@ -77,11 +86,14 @@ class Assistant:
     """The knowledge base, the query log, the rate limiter and the conversations behind every channel."""
 
     def __init__(self, kb: KnowledgeBase, log: QueryLog | None = None, rate_limit: int = 20,
-                 conversations: Conversations | None = None):
+                 conversations: Conversations | None = None, context_minutes: float = CONTEXT_MINUTES,
+                 clock=time.monotonic):
         self.kb = kb
         self.log = log
         self.limiter = RateLimiter(rate_limit)
-        self.conversations = conversations or MemoryConversations()
+        self.conversations = conversations or MemoryConversations(clock=clock)
+        self.context_seconds = context_minutes * 60
+        self.clock = clock
         self._reload_lock = asyncio.Lock()
 
     def allow(self, channel: str, user_id) -> str:
@@ -94,13 +106,16 @@ class Assistant:
         command = paging_command(text)
         if command:
             return self.page(channel, user_id, command)
+        picked = self.pick(channel, user_id, text)
+        if picked is not None:
+            return picked
         words = compact(text)
         if not words:
             return Turn(text=texts.EMPTY_QUESTION)
-        if len(words) <= 6 and any(w in words for w in HUMAN):
-            return Turn(text=texts.HUMAN)
         question = text.strip()[:MAX_QUESTION]
-        answer, log_id = self.ask(channel, user_id, question)
+        conversation = self.conversations.load(f"{channel}:{user_id}")
+        context = conversation.context(self.clock(), self.context_seconds) if conversation else ()
+        answer, log_id = self.ask(channel, user_id, question, context)
         return self.show(channel, user_id, View(answer, log_id=log_id))
 
     def page(self, channel: str, user_id, command: str, view_id: int | None = None) -> Turn:
@@ -129,6 +144,7 @@ class Assistant:
         next_view = View(answer, position, full=command == "full", log_id=view.log_id)
         if view_id is not None:  # a button: the answer changes in place, under the same id
             conversation.views[view_id] = next_view
+            conversation.remember(next_view, self.clock())
             self.conversations.save(key, conversation)
             return self._turn(view_id, next_view)
         return self.show(channel, user_id, next_view)
@@ -139,8 +155,23 @@ class Assistant:
         conversation = self.conversations.load(key) or Conversation()
         view_id = conversation.add(view)
         conversation.updated = time.time()
+        conversation.remember(view, self.clock())
         self.conversations.save(key, conversation)
         return self._turn(view_id, view)
+
+    def pick(self, channel: str, user_id, text: str, view_id: int | None = None) -> Turn | None:
+        """The clause a person picks after 「您问的是哪一项？」 (typed 「1」, 「第二个」, a heading, or a button),
+        or None when the message is no such pick."""
+        conversation = self.conversations.load(f"{channel}:{user_id}")
+        if conversation is None:
+            return None
+        view = conversation.views.get(view_id) if view_id is not None else conversation.current[1]
+        if view is None or view.answer.reason != CLARIFY:
+            return None
+        number = choice_number(text, [h.clause.title for h in view.answer.choices])
+        if not number:
+            return None
+        return self.show(channel, user_id, View(chosen(view.answer, number), log_id=view.log_id))
 
     def keep_rest(self, channel: str, user_id, view_id: int, rest: list[str]) -> None:
         """What a channel could not fit in one message, for 更多."""
@@ -154,6 +185,8 @@ class Assistant:
         """A button under an answer: full, next, doc (the notice's outline), up/down (feedback)."""
         if action in ("full", "next"):
             return self.page(channel, user_id, action, view_id)
+        if action.startswith("pick"):
+            return self.pick(channel, user_id, action.removeprefix("pick"), view_id) or Turn(text=texts.EXPIRED)
         conversation = self.conversations.load(f"{channel}:{user_id}")
         view = conversation.views.get(view_id) if conversation else None
         if view is None:
@@ -172,12 +205,17 @@ class Assistant:
 
     # --- questions, lookups, feedback -----------------------------------------------------------
 
-    def ask(self, channel: str, user_id, question: str) -> tuple[Answer, int]:
-        """Answer and log one question (the log keeps only a hash of the user id); (answer, log row id)."""
+    def ask(self, channel: str, user_id, question: str, context: tuple[Hit, ...] = ()) -> tuple[Answer, int]:
+        """Answer and log one question (the log keeps only a hash of the user id); (answer, log row id).
+
+        `context`: the results last shown to this user, for a follow-up such as 「找哪个部门」.
+        """
         started = time.perf_counter()
-        answer = self.kb.ask(question)
+        answer = self.kb.ask(question, context=context)
         latency = (time.perf_counter() - started) * 1000
-        log_id = self.log.record(channel, user_id, question, answer, latency) if self.log else 0
+        # Small talk (你好, 谢谢) is no question about the notices: it would only swell the unanswered share.
+        logged = self.log and answer.reason != SMALL_TALK
+        log_id = self.log.record(channel, user_id, question, answer, latency) if logged else 0
         return answer, log_id
 
     def lookup(self, question: str) -> Answer:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from handlers import texts
-from knowledge import model
+from knowledge import model, smalltalk
 from knowledge.answer import RESULTS
 from knowledge.errors import KnowledgeBaseError
 from knowledge.model import PARAGRAPH, Answer, Clause, Hit, Notice, ReloadReport
@@ -51,7 +51,7 @@ def render_json(answer: Answer) -> str:
         for h in answer.hits[:RESULTS]
     ]
     payload = {"query": answer.query, "answered": answer.answered, "kind": answer.kind, "reason": answer.reason,
-               "hits": hits}
+               **({"small_talk": answer.small_talk} if answer.small_talk else {}), "hits": hits}
     return json.dumps(payload, ensure_ascii=False)
 
 
@@ -121,7 +121,35 @@ def unanswered_lines(answer: Answer) -> list[str]:
         return [texts.OTHER_PLACE.format(place=answer.place, places="、".join(covered_places(answer.notices)))]
     if answer.reason == model.EMPTY:
         return [texts.EMPTY_QUESTION]
+    if answer.reason == model.SMALL_TALK:
+        return small_talk_lines(answer)
+    if answer.reason == model.CLARIFY:
+        return choice_lines(answer)
     return not_covered_lines(answer)
+
+
+def choice_lines(answer: Answer) -> list[str]:
+    """「您问的是哪一项？」, the candidates numbered, and how to pick one (「回复 1 或 2」)."""
+    lines = [texts.CHOOSE]
+    for n, hit in enumerate(answer.choices, 1):
+        lines.append(texts.CHOICE.format(n=n, heading=hit.clause.title, source=source_line(hit, False).strip()))
+    numbers = [str(n) for n in range(1, len(answer.choices) + 1)]
+    return lines + [texts.CHOOSE_HINT.format(numbers="、".join(numbers[:-1]) + " 或 " + numbers[-1])]
+
+
+def small_talk_lines(answer: Answer) -> list[str]:
+    """A greeting with example questions from the notices' own headings, who we are, 12345…"""
+    kind = answer.small_talk
+    examples = [texts.EXAMPLE_QUESTION.format(topic=t) for t in answer.topics]
+    if kind == smalltalk.GREETING:
+        return [texts.GREETING] + (examples or [texts.EMPTY_QUESTION])
+    if kind == smalltalk.IDENTITY:
+        lines = [texts.IDENTITY.format(places="、".join(covered_places(answer.notices)), count=len(answer.notices))]
+        lines += notice_list(answer.notices, 5)
+        return lines + ([texts.HOW_TO_ASK.format(topic=answer.topics[0])] if answer.topics else [])
+    fixed = {smalltalk.THANKS: texts.YOU_ARE_WELCOME, smalltalk.GOODBYE: texts.GOODBYE,
+             smalltalk.HUMAN: texts.HUMAN, smalltalk.ABUSE: texts.ABUSE}
+    return [fixed.get(kind, texts.EMPTY_QUESTION)]
 
 
 def notice_list(notices, limit: int = 15) -> list[str]:
@@ -267,6 +295,10 @@ def render_stats(stats) -> str:
 
 def render_telegram(answer: Answer, position: int = 0, full: bool = False) -> list[Reply]:
     """One or more messages (split under 4096 characters); buttons ride on the last one."""
+    if answer.reason == model.CLARIFY:  # one button per candidate, under the question
+        buttons = tuple(((f"{n}. {h.clause.title}"[:60], f"pick{n}"),) for n, h in enumerate(answer.choices, 1))
+        messages = escaped_messages("\n".join(choice_lines(answer)[:-1]))
+        return [Reply(m) for m in messages[:-1]] + [Reply(messages[-1], buttons)]
     if not answer.shows_clause:
         return [Reply(text) for text in escaped_messages(render_console(answer))]
     hit = answer.hits[position]

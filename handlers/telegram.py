@@ -60,7 +60,7 @@ CHANNEL = "telegram"
 SEND_RETRIES = 2  # AIORateLimiter resends after Telegram's 429 retry_after, this many times
 BOOTSTRAP_RETRIES = 3  # deleteWebhook / setWebhook at start-up, against a network blip
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
-BUTTON_DATA = re.compile(r"^(?P<action>[a-z]+):(?P<view>\d+)$")  # "next:17": an action on view 17
+BUTTON_DATA = re.compile(r"^(?P<action>[a-z]+[1-9]?):(?P<view>\d+)$")  # "next:17", "pick2:17": on view 17
 
 # --- configuration --------------------------------------------------------------------------------
 
@@ -340,7 +340,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     replies = render_telegram(turn.answer, turn.position, turn.full)
-    if action == "doc":
+    if action == "doc" or action.startswith("pick"):  # a new answer below, the question stays
         await deliver(message, replies, turn.view, quote=False)
     else:
         await show(message, replies, turn.view)

@@ -33,6 +33,23 @@ WELCOME = (
     f"找不到答案时，请拨打 {HOTLINE}。"
 )
 
+# --- small talk (Answer.small_talk) --------------------------------------------------------------
+
+GREETING = "您好！我是政策问答助手，可以根据政府公开发布的政策文件回答您的问题。请直接说您想办的事，例如："
+EXAMPLE_QUESTION = "· {topic}有什么政策"
+IDENTITY = (
+    "我是政策问答助手（自动回复，不是真人），根据{places}公开发布的政策文件回答问题，"
+    "告诉您相关条款、牵头单位、责任单位和文件出处。目前收录 {count} 份文件："
+)
+HOW_TO_ASK = "直接输入您想问的事就行，比如「{topic}有什么政策」；接着可以问「找哪个部门」「要什么条件」。"
+YOU_ARE_WELCOME = "不客气！还有其他问题可以随时问我。"
+GOODBYE = f"再见！以后有问题随时来问，也可以拨打 {HOTLINE}。"
+ABUSE = f"抱歉没能帮上忙，给您添麻烦了。您可以换个说法再问一次，或拨打 {HOTLINE}，由工作人员为您解答。"
+
+CHOOSE = "您问的是哪一项？"
+CHOICE = "{n}. {heading}（{source}）"
+CHOOSE_HINT = "请回复 {numbers}，或回复条款名称。"
+
 LEAD = "牵头单位：{units}"
 RESPONSIBLE = "责任单位：{units}"
 SOURCE = "出处：{source}"

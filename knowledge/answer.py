@@ -13,17 +13,25 @@ import unicodedata
 from dataclasses import dataclass
 
 from knowledge import model
+from knowledge.choice import clarifying, close_call
 from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
+from knowledge.followup import ASKING, follow_up, qualified
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
 from knowledge.normalize import normalize, strip_markup
 from knowledge.places import places_in
 from knowledge.search import Index, Query
+from knowledge.smalltalk import ABUSE, GOODBYE, GREETING, IDENTITY, THANKS, small_talk
 
 MIN_COVERAGE = 0.1  # share of the question's weight the best clause must match
 # Topical evidence (idf of matched concepts, by how central they are to the clause), as a share of
 # the rarest possible word's idf, so the bar means the same for 5 clauses or 5,000.
 MIN_EVIDENCE = 0.45
+FULL_COVERAGE = 0.95  # share of the question matched that counts as all of it…
+FULL_COVERAGE_EVIDENCE = 0.2  # …and the lower evidence bar it earns
 IN_NOTICE_EVIDENCE = 0.15  # a lower bar for a clause of a notice the question has already named
+CLEAR_MARGIN = 2.0  # times the runner-up's score for a clause of a named notice to stand alone
+PASSING_FOCUS = 1.0  # below this centrality every matched word is a passing mention
+MISSING_AGAINST_PASSING = 1.0  # missing weight, as a share of the evidence, that outweighs passing mentions
 UNKNOWN_TOPIC_RATIO = 1.2  # an unknown noun weighing more than this times the evidence: another topic
 DOC_WORDS = re.compile(r"文件|通知|方案|计划|意见|文号|讲了|讲的|内容|是什么|要求")
 WHO = re.compile(
@@ -34,10 +42,17 @@ UNIT_DUTIES = re.compile(
 )
 TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
 RESULTS = 5  # candidates an answer carries: the answer and what 下一条 pages through
+RERANKED = 10  # candidates weighed by their evidence before the best RESULTS are kept
+EVIDENCE_WEIGHT = 0.6  # evidence (as a share of the best candidate's) against score (likewise)
 
 
-def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
-    """The channel-neutral answer to one question."""
+def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
+           context: tuple[Hit, ...] = ()) -> Answer:
+    """The channel-neutral answer to one question; `region` is the place the bot serves (BOT_REGION).
+
+    :param context: the results last shown to this person, the clause on screen first; a message with
+        no topic of its own continues it (knowledge/followup.py)
+    """
     raw = strip_markup(question or "")
     text = normalize(raw)
     if not text:
@@ -45,7 +60,8 @@ def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
     reference = referenced_notice(raw, text, index)
     if reference.missing:  # 「黄政办发〔2022〕63号」: a notice that is not loaded is no other notice
         return Answer(question, False, model.NONE, reason=model.NO_SUCH_NOTICE, notices=tuple(index.notices))
-    elsewhere = other_places(text, index)
+    named = tuple(places_in(text))
+    elsewhere = other_places(named, index)
     # 「湖北省公共服务质量提升行动方案…」 names another place's plan, whatever its title shares with ours;
     # a 文号 is exact and wins.
     if elsewhere and not reference.by_number:
@@ -53,24 +69,65 @@ def answer(question: str, index: Index, limit: int = RESULTS) -> Answer:
                       notices=tuple(index.notices))
     if reference.notice is not None:
         return notice_answer(question, reference.notice, index, limit, reference.rest)
+    chat = small_talk_answer(question, raw, index, bool(context))
+    if chat is not None:
+        return chat
     unit = index.catalog.unit_in(text) if UNIT_DUTIES.search(text) else ""
     if unit:
         return unit_answer(question, unit, index)
-    query, hits = index.search(raw, limit)
-    hits = index.with_support(query, hits)
-    if not hits or not confident(index, hits[0]):
-        return not_covered(question, index, hits, query)
-    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=bool(WHO.search(text)),
-                  evidence=evidence(query))
+    if context:
+        continued = follow_up(question, context[0], context[1:], index)
+        if continued is not None:
+            return continued
+    scopes = [(within, False) for within in index.catalog.scopes(region, named)]
+    mentioned = loosely_named(text, index)
+    if mentioned is not None:  # 「质量提升的计划里…」: that notice first, as a named one, then as usual
+        scopes.insert(0, (frozenset(index.members(mentioned)), True))
+    for within, in_named_notice in scopes:
+        query, hits = index.search(raw, max(limit, RERANKED), within=within)
+        hits = by_relevance(index.with_support(query, hits))[:limit]
+        if hits and (confident(index, hits[0]) or in_named_notice and relevant_in_notice(index, hits)):
+            break
+    else:
+        kept = qualified(question, context[0], context[1:], index) if context else None
+        return kept or not_covered(question, index, hits, query)
+    asks_who = bool(WHO.search(text))
+    choices = close_call(hits, index, confident)
+    if choices:
+        return clarifying(question, hits, choices, asks_who=asks_who, evidence=evidence(query))
+    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=asks_who, evidence=evidence(query))
+
+
+def by_relevance(hits: list[Hit]) -> list[Hit]:
+    """Best first by score and by how much of the question each clause is about (its evidence), so a
+    list that repeats one word of the question (有限公司 ×13) does not outrank the clause on its topic."""
+    if not hits:
+        return hits
+    top_score = max(h.score for h in hits) or 1.0
+    top_evidence = max(h.support.evidence for h in hits) or 1.0
+    return sorted(hits, key=lambda h: -(h.score / top_score + EVIDENCE_WEIGHT * h.support.evidence / top_evidence))
 
 
 def confident(index: Index, hit: Hit) -> bool:
     support = hit.support
+    # Every concept of the question in the clause lowers the bar: 「2022到2024年新增残疾人就业多少人」
+    # asks about words its whole notice shares, so none of them is rare.
+    whole = support.share >= FULL_COVERAGE and len(hit.matched_terms) >= 2
+    bar = FULL_COVERAGE_EVIDENCE if whole else MIN_EVIDENCE
     return (
         support.share >= MIN_COVERAGE
-        and support.evidence >= MIN_EVIDENCE * index.max_idf
+        and support.evidence >= bar * index.max_idf
         and support.unknown_topic <= UNKNOWN_TOPIC_RATIO * support.evidence
+        and not merely_mentioned(hit)
     )
+
+
+def merely_mentioned(hit: Hit) -> bool:
+    """One word of the question, mentioned in passing, while a known word of it is missing: the clause
+    names what was asked about (公务员 in a training centre's name) without being about it."""
+    support = hit.support
+    return (len(hit.matched_terms) <= 1 and support.focus < PASSING_FOCUS
+            and support.missing >= MISSING_AGAINST_PASSING * support.evidence)
 
 
 def evidence(query: Query | None) -> Evidence | None:
@@ -83,6 +140,44 @@ def not_covered(question: str, index: Index, hits=(), query: Query | None = None
         reason = model.UNKNOWN_TOPIC if unknown_topic else model.NO_MATCH
     return Answer(question, False, model.NONE, tuple(hits), reason=reason, topics=index.catalog.topics,
                   evidence=evidence(query))
+
+
+# --- small talk: 「你好」, 「谢谢」, 「你是谁」 -------------------------------------------------------
+
+EXAMPLES = 3  # example topics a greeting offers
+
+
+def small_talk_answer(question: str, raw: str, index: Index, in_context: bool = False) -> Answer | None:
+    """A reply to small talk, or None when the message (also) asks about something the notices may cover,
+    or, `in_context` of an answer, asks more about it (「谢谢，那要带什么材料」)."""
+    kind, rest = small_talk(raw)
+    if not kind or has_topic(rest, index, known_only=kind == ABUSE):
+        return None
+    if in_context and kind in (GREETING, THANKS, GOODBYE) and ASKING.search(rest):
+        return None
+    topics = index.catalog.topics
+    examples = tuple(topics[i * len(topics) // EXAMPLES] for i in range(min(EXAMPLES, len(topics))))
+    return Answer(question, False, model.NONE, reason=model.SMALL_TALK, small_talk=kind,
+                  topics=examples if kind in (GREETING, IDENTITY) else (),
+                  notices=tuple(index.notices) if kind == IDENTITY else ())
+
+
+def has_topic(text: str, index: Index, known_only: bool = False) -> bool:
+    """Whether text names something a question could be about: a word the notices use, or (unless
+    `known_only`) a noun they do not (公积金), which makes it a question they cannot answer."""
+    if not text:
+        return False
+    query = index.analyze(text)
+    for concept in query.concepts:
+        # 帮, 好, 问题: single characters and generic words name no topic; nor does a word pieced together
+        # from scattered characters (问…答 → 问答), which the person did not write.
+        if not concept.evidence or concept.surface not in query.text:
+            continue
+        if any(term in index.df for term, _ in concept.terms):
+            return True
+        if not known_only and index.tokenizer.is_noun(concept.surface):
+            return True
+    return False
 
 
 # --- notices: 「58号文」, 「黄政办发〔2022〕60号」, a notice's title ------------------------------
@@ -138,7 +233,7 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
             return Answer(question, True, model.CLAUSE, tuple(hits[:limit]), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
         # 「…是哪份文件印发的」 asks about the notice, not one of its clauses.
-        if hits and hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf:
+        if hits and relevant_in_notice(index, hits):
             return Answer(question, True, model.CLAUSE, tuple(hits), notice=notice, asks_who=asks_who,
                           evidence=evidence(query))
     # 「58号文讲了什么」: the outline, clauses in order.
@@ -146,13 +241,29 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
                   notice=notice)
 
 
+def relevant_in_notice(index: Index, hits: list[Hit]) -> bool:
+    """The bar for the best clause of a notice the question named: some evidence, or far ahead."""
+    return hits[0].support.evidence >= IN_NOTICE_EVIDENCE * index.max_idf or clear_winner(hits)
+
+
+def clear_winner(hits: list[Hit]) -> bool:
+    """Within a notice the question named, one clause far ahead of the rest answers it even in common
+    words (「质量提升三年行动计划里，公共服务质量满意度要达到多少分」)."""
+    return len(hits) == 1 and hits[0].score > 0 or len(hits) > 1 and hits[0].score >= CLEAR_MARGIN * hits[1].score
+
+
 def numbered_clause(notice: Notice, number: int):
     """The clause printed with that number: a task item (13.), an article (第十三条), a table row,
-    else a section (（十三）)."""
-    for kinds in ((ITEM, ARTICLE, TABLE_ROW), (SECTION,)):
-        for clause in notice.clauses:
-            if clause.kind in kinds and number_value(clause.number) == number:
-                return clause
+    else one numbered （十三） — 「57号 第4项」 means item 4., not the target （四） above the items."""
+    numbered = [c for c in notice.clauses if number_value(c.number) == number]
+    for wanted in (
+        lambda c: c.kind in (ITEM, TABLE_ROW) and c.number.strip(".．、 ").isdigit() or c.kind == ARTICLE,
+        lambda c: c.kind in (ITEM, ARTICLE, TABLE_ROW),
+        lambda c: c.kind == SECTION,
+    ):
+        found = next((c for c in numbered if wanted(c)), None)
+        if found is not None:
+            return found
     return None
 
 
@@ -164,11 +275,28 @@ def headed_clauses(notice: Notice, rest: str, index: Index) -> list:
     return [c for c in notice.clauses if c.title and all(w in normalize(c.title) for w in words)][:2]
 
 
-def other_places(text: str, index: Index) -> list[str]:
+LOOSE_DOC = re.compile(r"(计划|方案|意见|办法|规定|通知)")
+LOOSE_TITLE_MIN = 4  # characters in a row a loose mention shares with a title
+
+
+def loosely_named(text: str, index: Index) -> Notice | None:
+    """A notice named loosely by a few words of its title before the kind of document it is:
+    「质量提升的计划里」 → 《黄石市质量提升三年行动计划》. None when no title, or more than one, fits."""
+    found: set[int] = set()
+    for m in LOOSE_DOC.finditer(text):
+        before = text[max(0, m.start() - 10) : m.start()]
+        pieces = {before[i : i + LOOSE_TITLE_MIN] for i in range(len(before) - LOOSE_TITLE_MIN + 1)}
+        for number, notice in enumerate(index.notices):
+            title = normalize(notice.short_title)
+            if m[1] in title and any(p in title for p in pieces):
+                found.add(number)
+    return index.notices[found.pop()] if len(found) == 1 else None
+
+
+def other_places(named: tuple[str, ...], index: Index) -> tuple[str, ...]:
     """Places the question asks about whose notices are not loaded (none when one of them is)."""
-    named = places_in(text)
     if not named or any(index.catalog.covers(place) for place in named):
-        return []
+        return ()
     return named
 
 

@@ -13,14 +13,13 @@ from pathlib import Path
 
 from knowledge import store, wordindex
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
+from knowledge.bundled import BUNDLED_NOTICES
 from knowledge.lexicon import Lexicon, load_lexicon
-from knowledge.model import Answer, ReloadReport
+from knowledge.model import Answer, Hit, ReloadReport
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
 from knowledge.tokens import Tokenizer, dictionary_tags
-
-BUNDLED_NOTICES = Path(__file__).parent / "gazettes"
 
 
 def load_index(db_path: Path, lexicon: Lexicon, made: WordMaker | None = None) -> Index:
@@ -81,8 +80,10 @@ def warm_up() -> None:
 class KnowledgeBase:
     """The knowledge base a running bot answers from."""
 
-    def __init__(self, db_path: Path, knowledge_dir: Path = BUNDLED_NOTICES, lexicon_dir: Path | None = None):
+    def __init__(self, db_path: Path, knowledge_dir: Path = BUNDLED_NOTICES, lexicon_dir: Path | None = None,
+                 region: str = ""):
         self.db_path = Path(db_path)
+        self.region = region  # the place served (BOT_REGION): questions naming no place stay with its notices
         self.knowledge_dir = Path(knowledge_dir)
         self.lexicon_dir = lexicon_dir
         self._reload_lock = threading.Lock()
@@ -100,8 +101,9 @@ class KnowledgeBase:
         self.index = load_index(self.db_path, lexicon, made)
         warm_up()
 
-    def ask(self, question: str, limit: int = RESULTS) -> Answer:
-        return answer(question, self.index, limit)
+    def ask(self, question: str, limit: int = RESULTS, context: tuple[Hit, ...] = ()) -> Answer:
+        """An answer; `context` (the results last shown, the clause on screen first) for follow-ups."""
+        return answer(question, self.index, limit, self.region, context)
 
     def unit(self, name: str) -> Answer:
         """Clauses a unit leads or shares; `name` may be short (人社局)."""
@@ -125,7 +127,8 @@ class KnowledgeBase:
             index = load_index(self.db_path, lexicon, made)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
-            self.last_report = replace(report, seconds=time.perf_counter() - started)
+            self.last_report = replace(report, seconds=time.perf_counter() - started,
+                                       warnings=report.warnings + tuple(lexicon.conflicts()))
             return self.last_report
 
     def db_signature(self) -> tuple:

@@ -12,7 +12,7 @@ from collections import Counter
 from knowledge.docref import doc_number
 from knowledge.model import DocNumber, Notice
 from knowledge.normalize import normalize
-from knowledge.places import places_in, same_place
+from knowledge.places import Place, in_region, place_of, places_in, region_place, same_place
 
 TITLE_PIECE_MIN = 6  # characters of a title a question must share to be tested as naming it
 TOPIC_COUNT = 10
@@ -33,6 +33,45 @@ class Catalog:
         self._grams = _title_grams(self._titles)
         self.topics = tuple(stored["topics"])
         self.places = set(stored["places"])
+        self.notice_places = [place_of(n.issuer, n.title, n.doc_no) for n in notices]
+        # Clauses are numbered notice by notice (Index.entries), so each notice owns one range.
+        self._first_entry = [0]
+        for notice in notices:
+            self._first_entry.append(self._first_entry[-1] + len(notice.clauses))
+        self._scopes: dict[tuple, list] = {}
+
+    def scopes(self, region: str, named: tuple[str, ...] = ()) -> list[frozenset[int] | None]:
+        """The entry numbers a question may be answered from, to try in turn; None stands for all.
+
+        A question naming places is answered from those places' notices (and the places inside them);
+        one naming none, from the notices that apply in the region the bot serves (its own, the levels
+        above it, the districts inside it), then from notices whose place is unknown.
+        """
+        key = (region, named)
+        if key not in self._scopes:
+            if len(self._scopes) > 256:  # questions name many places; keep the memo small
+                self._scopes.clear()
+            self._scopes[key] = self._scopes_for(region, named)
+        return self._scopes[key]
+
+    def _scopes_for(self, region: str, named: tuple[str, ...]) -> list[frozenset[int] | None]:
+        if named:
+            asked = [Place(p, "", ()) for p in named]
+            return [self._entries_where(lambda place: any(a.holds(place) for a in asked))]
+        home = region_place(region)
+        if not home.name:
+            return [None]
+        known = self._entries_where(lambda place: bool(place.name) and in_region(place, home))
+        with_unknown = self._entries_where(lambda place: in_region(place, home))
+        return [known, with_unknown] if known is not None and known != with_unknown else [with_unknown]
+
+    def _entries_where(self, applies) -> frozenset[int] | None:
+        if applies is None:
+            return None
+        chosen = [i for i, place in enumerate(self.notice_places) if applies(place)]
+        if not chosen or len(chosen) == len(self.notices):
+            return None  # nothing to choose from, or everything: no restriction
+        return frozenset(e for i in chosen for e in range(self._first_entry[i], self._first_entry[i + 1]))
 
     def parts(self) -> dict:
         """What the catalog worked out from the notices (JSON-able), for the build to store."""

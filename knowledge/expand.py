@@ -12,6 +12,8 @@ from rapidfuzz import fuzz, process
 from knowledge.lexicon import Lexicon
 
 CJK = re.compile(r"[\u3400-\u9fff]")
+MAX_FULL_FORM = 8  # characters of a term a short form may stand for
+FULL_FORMS = 3  # full forms kept for one short form: the most used
 MAX_GAP = 2  # characters allowed between the characters of an everyday phrase: 「被公司裁」 ~ 被裁
 
 
@@ -26,6 +28,11 @@ class Expander:
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for term in vocabulary:
             self._by_length[len(term)].append(term)
+        # Longer terms by their first character, for short forms (公厕 → 公共厕所, 扬尘 → 扬尘污染).
+        self._by_first_char: dict[str, list[str]] = defaultdict(list)
+        for term in vocabulary:
+            if 3 <= len(term) <= MAX_FULL_FORM and CJK.match(term[0]):
+                self._by_first_char[term[0]].append(term)
         self._entries = [(phrases, tuple(t.lower() for t in official)) for phrases, official in lexicon.synonyms]
         # Phrases by their first character, so a question only tries phrases that could occur in it.
         self._by_first: dict[str, list[tuple[str, int, frozenset]]] = defaultdict(list)
@@ -65,6 +72,15 @@ class Expander:
         found = [(span, self._entries[entry][1], exact) for entry, (_, span, exact) in best.items()]
         return sorted(found, key=lambda f: (text.find(f[0]), f[0]))
 
+    def full_forms(self, word: str, frequency) -> list[str]:
+        """The knowledge base's longer terms a short form stands for: same first character, the other
+        characters in order (公厕 → 公共厕所, 失业金 → 失业保险金, 扬尘 → 扬尘污染); the most used few."""
+        if not 2 <= len(word) <= 4 or not all(CJK.match(ch) for ch in word):
+            return []
+        found = [t for t in self._by_first_char.get(word[0], ())
+                 if len(t) > len(word) and len(t) <= 3 * len(word) and in_order(word[1:], t[1:])]
+        return sorted(found, key=lambda t: (-frequency(t), t))[:FULL_FORMS]
+
     def near_spelling(self, word: str) -> str:
         """A known word one slip away from an unknown one (「失业保验金」 → 失业保险金).
 
@@ -103,6 +119,16 @@ class Expander:
                             for k in range(i, i + size))
                 found += [(span, term) for term in self.sounds.get(key, ())]
         return found
+
+
+def in_order(chars: str, text: str) -> bool:
+    """Whether every character of `chars` occurs in `text`, in that order."""
+    position = 0
+    for ch in chars:
+        position = text.find(ch, position) + 1
+        if not position:
+            return False
+    return True
 
 
 @lru_cache(maxsize=8192)

@@ -5,6 +5,7 @@ Files in the lexicon directory (bundled: knowledge/lexicon/):
     userdict.txt   `词 [词频] [词性]`                  jieba user dictionary for government terms
     stopwords.txt  one word a line                    filler that is not content (请问, 怎么办)
     generic.txt    one word a line                    words too common in notices to be evidence
+    dialect.txt    `方言1 方言2 => 普通话`             regional words rewritten in questions (冇得 → 没有)
     topics.txt     words, any number a line           public-service topics (公积金, 驾照): named in a
                                                       question but absent from the notices, they mean
                                                       the question is about something else
@@ -17,9 +18,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.bundled import BUNDLED_LEXICON
 from knowledge.errors import LexiconError
 
-BUNDLED = Path(__file__).parent / "lexicon"
+BUNDLED = BUNDLED_LEXICON
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,21 @@ class Lexicon:
     stopwords: frozenset[str] = field(default_factory=frozenset)
     generic: frozenset[str] = field(default_factory=frozenset)
     topics: frozenset[str] = field(default_factory=frozenset)
+    dialect: tuple[tuple[str, str], ...] = ()  # (regional word, Mandarin), longest regional word first
+
+    def to_mandarin(self, text: str) -> str:
+        """A question with its regional words in Mandarin: 「冇得人帮我」 → 「没有人帮我」."""
+        for regional, mandarin in self.dialect:
+            if regional in text:
+                text = text.replace(regional, mandarin)
+        return text
+
+    def conflicts(self) -> list[str]:
+        """Lines that contradict each other, for the reload report: a public-service topic that is also
+        an everyday phrase of synonyms.txt (name the service by its official term in topics.txt)."""
+        everyday = {phrase for phrases, _ in self.synonyms for phrase in phrases}
+        return [f"topics.txt 的「{word}」也是 synonyms.txt 的口语词：请在 topics.txt 中改用它的规范词"
+                for word in sorted(self.topics & everyday)]
 
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
@@ -50,9 +67,17 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     stopwords = _word_list(directory / "stopwords.txt", problems)
     generic = _word_list(directory / "generic.txt", problems)
     topics = {word.lower() for _, line in _lines(directory / "topics.txt") for word in line.split()}
+    dialect = [
+        (regional, standard[0])
+        for n, line in _lines(directory / "dialect.txt")
+        for parsed in [_synonym(line, f"{directory.name}/dialect.txt:{n}", problems)] if parsed
+        for regional, standard in [(w, parsed[1]) for w in parsed[0]]
+    ]
     if problems:
         raise LexiconError(problems)
-    return Lexicon(tuple(synonyms), tuple(userdict), frozenset(stopwords), frozenset(generic), frozenset(topics))
+    dialect.sort(key=lambda pair: -len(pair[0]))  # 冇得 before 冇
+    return Lexicon(tuple(synonyms), tuple(userdict), frozenset(stopwords), frozenset(generic), frozenset(topics),
+                   tuple(dialect))
 
 
 def _lines(path: Path):

@@ -108,6 +108,8 @@ class Support:
     share: float
     evidence: float
     unknown_topic: float
+    focus: float = 1.0  # how central the most central matched word is (1.0: in the heading, or repeated)
+    missing: float = 0.0  # the weight of known words of the question that the clause lacks
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,9 @@ NO_SUCH_NOTICE = "no_such_notice"  # a 文号 or title that is not loaded
 NO_SUCH_UNIT = "no_such_unit"
 NO_SUCH_ITEM = "no_such_item"  # 「58号 第99条」: the notice is loaded, the item is not in it
 SMALL_TALK = "small_talk"  # greetings, thanks, who-are-you…: a reply, not an answer from the notices
+CLARIFY = "clarify"  # two or three clauses about different things fit equally well: ask which is meant
 REASONS = (ANSWERED, EMPTY, NO_MATCH, UNKNOWN_TOPIC, OTHER_PLACE, NO_SUCH_NOTICE, NO_SUCH_UNIT, NO_SUCH_ITEM,
-           SMALL_TALK)
+           SMALL_TALK, CLARIFY)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,7 @@ class Answer:
     place: str = ""  # the place a question named, when it matters to the reply
     notices: tuple[Notice, ...] = ()  # for NO_SUCH_NOTICE / OTHER_PLACE: what is loaded instead
     small_talk: str = ""  # for SMALL_TALK: greeting, thanks, identity, goodbye, human, abuse
+    choices: tuple[Hit, ...] = ()  # for CLARIFY: the candidates to choose from, in order
 
     @property
     def shows_clause(self) -> bool:

@@ -22,13 +22,14 @@ from knowledge.model import Clause, Concept, Hit, Notice, Support
 from knowledge.normalize import normalize
 from knowledge.thesaurus import synonym_sets
 from knowledge.tokens import Tokenizer
-from knowledge.wordindex import FIELDS, ClauseWords, StoredWords
+from knowledge.wordindex import FIELDS, ClauseWords, PerClause, StoredWords
 
 FIELD_WEIGHTS = {"title": 3.0, "section": 1.0, "text": 1.0, "units": 1.5, "notice": 0.6}
 K1, B = 1.2, 0.75
 SYNONYM_WEIGHT = 0.9  # an official term added for an everyday phrase
 GAPPED_FACTOR = 0.8  # the phrase was found with other characters in between
 TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
+SHORT_FORM_WEIGHT = 0.6  # a longer term of the notices that a short form stands for (公厕 → 公共厕所)
 PART_WEIGHT = 0.5  # a known part of an unknown long word
 THESAURUS_WEIGHT = 0.6  # a general synonym (词林) of a word the notices do not use
 MISSING_FACTOR = 0.5  # a known concept the clause lacks counts half against it
@@ -76,8 +77,10 @@ class Index:
             for place in places:
                 self._by_place.setdefault(place, []).append(i)
         self._longest_place = max(map(len, self._by_place), default=0)
+        self._masks: dict[int, tuple[frozenset, np.ndarray]] = {}  # scopes as masks, by identity
         self.words = stored.words if stored else ClauseWords.from_words([self._fields(c, n) for c, n in self.entries])
         self._build_postings()
+        self.doc_terms = PerClause(self.words.terms, len(self.entries))  # clause number → its words, made on demand
         sounds = stored.sounds if stored else None
         titles = self.words.title_words() if sounds is None else set()
         self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles, self._is_word, sounds)
@@ -163,14 +166,14 @@ class Index:
 
     def analyze(self, question: str) -> Query:
         """Normalise, segment and expand a question into concepts."""
-        text = normalize(question)
+        text = self.lexicon.to_mandarin(normalize(question))
         concepts: list[Concept] = []
         for span, official, exact in self.expander.synonyms(text):
             weight = SYNONYM_WEIGHT if exact else SYNONYM_WEIGHT * GAPPED_FACTOR
             # An official term the person typed themselves (制造业 in 制造业企业) counts in full.
             concepts.append(self._concept(span, tuple((t, 1.0 if t in text else weight) for t in official)))
         spans = "".join(c.surface for c in concepts)
-        for word in self.tokenizer.content_words(text):
+        for word in self._join_known(self.tokenizer.content_words(text)):
             if word in spans:
                 continue  # already stands for an official term
             concepts.append(self._concept(word, self._word_terms(word)))
@@ -180,6 +183,24 @@ class Index:
             for term, weight in concept.terms:
                 terms[term] = max(terms.get(term, 0.0), weight * (1.0 if concept.evidence else GENERIC_WEIGHT))
         return Query(text, tuple(_dedupe(concepts)), terms)
+
+    def _join_known(self, words: list[str]) -> list[str]:
+        """Single characters the question's segmentation left apart that the notices use as one word
+        (扬/尘 → 扬尘): the notices were segmented with more context than a short question gives."""
+        out, i = [], 0
+        while i < len(words):
+            for size in (4, 3, 2):
+                run = words[i : i + size]
+                joined = "".join(run)
+                if (len(run) == size and all(len(w) == 1 and CJK.match(w) for w in run)
+                        and (joined in self.df or self.expander.full_forms(joined, self.df.get))):
+                    out.append(joined)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
 
     def _word_terms(self, word: str) -> tuple[tuple[str, float], ...]:
         """A question word, and what stands in for it when the notices never use it."""
@@ -196,6 +217,9 @@ class Index:
         )
         if synonyms:
             return terms + synonyms
+        full = self.expander.full_forms(word, self.df.get)
+        if full:
+            return terms + tuple((t, SHORT_FORM_WEIGHT) for t in full)
         # 预约挂号 is not in the notices but 挂号 is: the parts carry part of the weight.
         return terms + tuple((p, PART_WEIGHT) for p in self.tokenizer.parts(word) if p in self.df)
 
@@ -231,10 +255,7 @@ class Index:
         query = question if isinstance(question, Query) else self.analyze(question)
         # Dense scores, but only the clauses a question term's postings name are ever touched.
         scores = np.zeros(len(self.entries))
-        allowed = None
-        if within is not None:
-            allowed = np.zeros(len(self.entries), dtype=bool)
-            allowed[list(within)] = True
+        allowed = None if within is None else self._allowed(within)
         for term, weight in query.terms.items():
             docs, tf = self.term_frequencies(term)
             if allowed is not None:
@@ -247,6 +268,22 @@ class Index:
             candidates = self._heading_bonus(query, scores, candidates)
         self._place_boost(query.text, scores, candidates)
         return query, [self._hit(query, doc, score) for doc, score in top(scores, candidates, limit) if score > 0]
+
+    def _allowed(self, within: set[int] | frozenset[int]) -> np.ndarray:
+        """`within` as a mask over the clauses; a frozenset (a scope the catalog keeps) is made into one once."""
+        if not isinstance(within, frozenset):
+            return self._mask(within)
+        kept = self._masks.get(id(within))
+        if kept is None or kept[0] is not within:
+            if len(self._masks) > 64:
+                self._masks.clear()
+            kept = self._masks[id(within)] = (within, self._mask(within))
+        return kept[1]
+
+    def _mask(self, within) -> np.ndarray:
+        allowed = np.zeros(len(self.entries), dtype=bool)
+        allowed[np.fromiter(within, dtype=np.int64, count=len(within))] = True
+        return allowed
 
     def _place_boost(self, text: str, scores: np.ndarray, candidates: np.ndarray) -> None:
         """「遂宁市对…有何政策」: a place that names some notices' issuers, not all, favours those."""
@@ -296,7 +333,7 @@ class Index:
     def support(self, query: Query, hit: Hit) -> Support:
         """How well a clause supports answering the question (see `Support`)."""
         doc = self.doc_of(hit)
-        matched = unknown = missing = evidence = strongest_unknown = 0.0
+        matched = unknown = missing = evidence = strongest_unknown = focus = 0.0
         for concept in query.concepts:
             if not concept.evidence:
                 continue
@@ -307,6 +344,7 @@ class Index:
                 continue
             centrality = self.centrality(concept, doc)
             if centrality:
+                focus = max(focus, centrality)
                 matched += concept.importance
                 evidence += concept.importance * centrality
             elif self._known(concept):
@@ -317,11 +355,24 @@ class Index:
         against = unknown + MISSING_FACTOR * missing
         if len(hit.clause.title) >= 4 and normalize(hit.clause.title) in query.text:
             evidence += self.max_idf  # the question names the clause by its heading
+            focus = 1.0
         share = matched / (matched + against) if matched else 0.0
-        return Support(share, evidence, strongest_unknown)
+        return Support(share, evidence, strongest_unknown, focus, missing)
 
     def _absent_service(self, concept: Concept) -> bool:
-        return concept.surface in self.tokenizer.topics and concept.surface not in self.df
+        """A public service (topics.txt) that no notice names, in the question's words or the official
+        ones it stands for: 公积金 (→ 住房公积金) is absent only when 住房公积金 is too."""
+        # The words that stand for it (official terms of a synonym), not its parts or guesses.
+        words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
+        if any(w in self.df for w in words):
+            return False
+        if words & self.tokenizer.topics:
+            return True
+        # jieba may glue a verb to the topic (考驾照, 办护照): the topic inside still names the service.
+        surface = concept.surface
+        return len(surface) >= 3 and surface.isalnum() and any(
+            t in surface and t not in self.df for t in self.tokenizer.topics if len(t) >= 2
+        )
 
     def _topicality(self, concept: Concept) -> float:
         """How surely an unknown concept names a topic the notices lack.
@@ -329,7 +380,8 @@ class Index:
         A public-service topic (公积金, 暖气费) surely does; another noun may (电冰箱, 大卡车 are
         often just context); other words (离谱, 弄完) are how people talk.
         """
-        words = {concept.surface} | {t for t, _ in concept.terms}
+        # The words that stand for it (official terms of a synonym), not its parts or guesses.
+        words = {concept.surface} | {t for t, w in concept.terms if w >= SYNONYM_WEIGHT * GAPPED_FACTOR}
         if words & self.tokenizer.topics:
             return SERVICE_TOPICALITY
         return NOUN_TOPICALITY if self.tokenizer.is_noun(concept.surface) else OTHER_WORD

@@ -18,6 +18,7 @@ import json
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -134,6 +135,21 @@ class ClauseWords:
         blobs = {term: blob for term, _, blob in postings}
         shape = (len(fields), len(FIELDS))
         return cls(words, fields, np.frombuffer(lengths, dtype=np.int32).reshape(shape), blobs, df)
+
+
+class PerClause(Sequence):
+    """A read-only list whose items are made when asked for (a clause's words, from the stored ones)."""
+
+    def __init__(self, make, size: int):
+        self._make, self._size = make, size
+
+    def __getitem__(self, doc):
+        if not isinstance(doc, int) or not 0 <= doc < self._size:
+            raise IndexError(doc)
+        return self._make(doc)
+
+    def __len__(self) -> int:
+        return self._size
 
 
 def posting_type(clauses: int):

@@ -97,6 +97,7 @@ def test_a_huge_message_is_answered_from_its_start(kb):
     ("黄政办发〔2022〕58号 13", "优化失业保险金发放领取程序"),
     ("公共服务方案 第13条", "优化失业保险金发放领取程序"),
     ("57号 工作考核", "加强工作考核"),
+    ("57号 第4项", "生态环境质量提升行动"),  # item 4., not the target （四） printed above the items
 ])
 def test_hotline_shorthand_finds_the_numbered_clause(kb, question, heading):
     result = kb.ask(question)
@@ -130,3 +131,10 @@ def test_a_place_whose_notices_are_not_loaded_is_not_answered_from_ours(kb, ques
 @pytest.mark.parametrize("question", ["我在武汉住院，回黄石能报销吗", "黄石市今年要新建改建多少座公厕"])
 def test_where_someone_is_or_our_own_city_is_no_other_place(kb, question):
     assert kb.ask(question).answered
+
+
+def test_a_notice_named_loosely_is_searched_first(kb):
+    answer = kb.ask("菜市场又脏又乱，质量提升的计划里有没有说要收拾一下")  # 57号, not 58号 public places
+    assert answer.answered
+    assert answer.hits[0].notice.doc_no == "黄政办发〔2022〕57号"
+    assert answer.hits[0].clause.title == "服务质量提升行动"
