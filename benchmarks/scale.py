@@ -2,7 +2,8 @@
 
     python /work/shared/data/scale/make_corpora.py --out CORPORA --scales 1,10,100   # once
     python benchmarks/scale.py --corpora CORPORA                  # 1x, 10x, 100x
-    python benchmarks/scale.py --corpora CORPORA --with-300       # and 300x (heavy: minutes, GBs)
+    python benchmarks/scale.py --corpora CORPORA --with-300       # and 300x (heavy: minutes)
+    python benchmarks/scale.py --corpora CORPORA --region 黄石市    # as a bot serving 黄石市 (BOT_REGION)
 
 For each scale, every figure comes from a fresh subprocess, so imports, dictionary loading and peak
 memory (VmHWM) belong to that process alone:
@@ -94,11 +95,11 @@ def bot_reload(folder: str, db: str) -> dict:
             "db_mb": Path(db).stat().st_size / 2**20}
 
 
-def bot_serve(folder: str, db: str, questions: list[dict], rounds: int) -> dict:
+def bot_serve(folder: str, db: str, questions: list[dict], rounds: int, region: str) -> dict:
     from handlers.render import render_json
     from knowledge.base import KnowledgeBase
 
-    kb = KnowledgeBase(Path(db), Path(folder))
+    kb = KnowledgeBase(Path(db), Path(folder), region=region)
     kb.ask(FIRST_QUESTION)
     startup = time.perf_counter() - STARTED
     latencies, first = timed_answers(kb.ask, questions, rounds)
@@ -151,11 +152,12 @@ def worker(argv: list[str]) -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--questions", default=str(QUESTIONS))
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--region", default="")
     args = parser.parse_args(argv)
     questions = load_questions(Path(args.questions))
     jobs = {
         "bot-reload": lambda: bot_reload(args.folder, args.db),
-        "bot-serve": lambda: bot_serve(args.folder, args.db, questions, args.rounds),
+        "bot-serve": lambda: bot_serve(args.folder, args.db, questions, args.rounds, args.region),
         "bm25-reload": lambda: baseline_reload(args.db),
         "bm25-serve": lambda: baseline_serve(args.db, questions, args.rounds),
     }
@@ -173,12 +175,12 @@ def run(job: str, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure(folder: Path, questions: str, rounds: int) -> dict:
+def measure(folder: Path, questions: str, rounds: int, region: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "kb.db")
         common = ("--db", db, "--questions", questions, "--rounds", str(rounds))
         row = run("bot-reload", "--folder", str(folder), "--db", db)
-        row["bot"] = run("bot-serve", "--folder", str(folder), *common)
+        row["bot"] = run("bot-serve", "--folder", str(folder), "--region", region, *common)
         row["bm25"] = {**run("bm25-reload", "--db", db), **run("bm25-serve", *common)}
     return row
 
@@ -207,6 +209,7 @@ def main() -> None:
     parser.add_argument("--with-300", action="store_true", help="add 300x (several minutes, gigabytes)")
     parser.add_argument("--questions", default=str(QUESTIONS))
     parser.add_argument("--rounds", type=int, default=3, help="passes over the questions for latency")
+    parser.add_argument("--region", default="", help="the bot's BOT_REGION (黄石市: the bundled gazette's city)")
     parser.add_argument("--json", help="also write the raw figures to this file")
     args = parser.parse_args()
     scales = [s for s in args.scales.split(",") if s] + (["300"] if args.with_300 else [])
@@ -214,7 +217,7 @@ def main() -> None:
     print(TABLE)
     print("|" + "---|" * TABLE.count(" | ") + "---|")
     for scale in scales:
-        rows[scale] = measure(Path(args.corpora) / f"{scale}x", args.questions, args.rounds)
+        rows[scale] = measure(Path(args.corpora) / f"{scale}x", args.questions, args.rounds, args.region)
         print(table_row(f"{scale}x", rows[scale]), flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
