@@ -70,7 +70,7 @@ class Index:
         self._members: dict[int, range] = {}
         for i, (_, n) in enumerate(self.entries):  # a notice's clauses are consecutive entries
             self._members[id(n)] = range(self._members.get(id(n), range(i, i)).start, i + 1)
-        self._notice_of = np.array([i for i, n in enumerate(notices) for _ in n.clauses], dtype=np.int32)
+        self._notice_of = np.repeat(np.arange(len(notices), dtype=np.int32), [len(n.clauses) for n in notices])
         self._notice_places = [notice_places(n) for n in notices]
         self._by_place: dict[str, list[int]] = {}
         for i, places in enumerate(self._notice_places):

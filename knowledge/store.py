@@ -204,6 +204,13 @@ def read_with_tables(db_path: Path, names: tuple[str, ...]) -> tuple[list[Notice
 
 def _notices(db: sqlite_utils.Database) -> list[Notice]:
     clauses: dict[str, list[Clause]] = {}
+    strings: dict[str, tuple[str, ...]] = {}  # unit lists and paths repeat across thousands of clauses
+
+    def strings_of(stored: str) -> tuple[str, ...]:
+        if stored not in strings:
+            strings[stored] = tuple(json.loads(stored))
+        return strings[stored]
+
     # Plain tuples, not sqlite-utils' dicts: a province's archive is tens of thousands of rows.
     for key, doc_no, path, title, text, lead, responsible, section, position, kind, number, deadline in db.execute(
         "select notice_key, doc_no, path, title, text, lead_units, responsible_units, section, position, kind,"
@@ -211,8 +218,8 @@ def _notices(db: sqlite_utils.Database) -> list[Notice]:
     ):
         clauses.setdefault(key, []).append(
             Clause(
-                doc_no=doc_no, path=tuple(json.loads(path)), title=title, text=text,
-                lead_units=tuple(json.loads(lead)), responsible_units=tuple(json.loads(responsible)),
+                doc_no=doc_no, path=strings_of(path), title=title, text=text,
+                lead_units=strings_of(lead), responsible_units=strings_of(responsible),
                 section=section, position=position, kind=kind, number=number, deadline=deadline,
             )
         )
