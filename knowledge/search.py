@@ -45,6 +45,7 @@ HEADING_BONUS = 2.0
 PLACE_BOOST = 2.0  # a question naming the issuing city or province
 FUZZY_CANDIDATES = 200  # best-scored clauses whose headings a short question is fuzzily matched against
 CJK = re.compile(r"[\u3400-\u9fff]")
+SENTENCE_END = re.compile(r"(?<=[。；！？])")
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class Index:
     # --- building ---------------------------------------------------------------------------
 
     def _fields(self, clause: Clause, notice: Notice) -> dict[str, list[str]]:
-        words = self.tokenizer.words
+        words = self._sentence_words
         shared = self._shared_words  # sections, unit lists and notice titles repeat across clauses
         return {
             "title": words(clause.title),
@@ -110,6 +111,12 @@ class Index:
         if text not in self._words_cache:
             self._words_cache[text] = self.tokenizer.words(text)
         return self._words_cache[text]
+
+    def _sentence_words(self, text: str) -> list[str]:
+        """The words of a text, sentence by sentence: notices repeat sentences (boilerplate, a policy
+        copied from the province's), and each is cut once. jieba never joins words across 。；！？, so
+        the words are the same as the whole text's."""
+        return [w for sentence in SENTENCE_END.split(text) if sentence for w in self._shared_words(sentence)]
 
     def _build_postings(self) -> None:
         """BM25F's length norms per clause and field, from the stored word counts (no per-word work)."""
