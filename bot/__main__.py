@@ -1,3 +1,3 @@
-from bot.cli import main
+from bot.cli import cli
 
-main()
+cli(prog_name="python -m bot")

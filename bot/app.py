@@ -12,6 +12,7 @@ import signal
 import time
 
 from bot.config import SettingError
+from bot.logfilter import rate_limit_logs
 from handlers.assistant import Assistant
 from knowledge.querylog import QueryLog
 
@@ -32,10 +33,11 @@ def run(settings, open_kb) -> None:
     """Run until interrupted. `open_kb` builds the knowledge base on first use."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll otherwise
+    rate_limit_logs()  # a flood of one fault (bad requests, "too many open files") logs a few lines
     check_channels(settings)
     kb = open_kb()
     assistant = open_assistant(settings, kb)
-    if not (settings.get("TELEGRAM_BOT_TOKEN") or settings.get("WECHAT_TOKEN")):
+    if not (settings.get("TELEGRAM_BOT_TOKEN") or settings.get("WECHAT_TOKEN") or settings.get("BOT_WEB_PORT")):
         from handlers.console import run_console
 
         run_console(assistant)
@@ -82,6 +84,10 @@ def check_channels(settings) -> None:
     settings.admin_ids  # noqa: B018 - parses ADMIN_IDS, raising SettingError when malformed
     for name in ("WECHAT_PORT", "TELEGRAM_WEBHOOK_PORT", "BOT_RATE_LIMIT", "BOT_LOG_RETENTION_DAYS"):
         settings.int(name)
+    if settings.get("BOT_WEB_PORT"):
+        for name in ("BOT_WEB_PORT", "BOT_WEB_IDLE_MINUTES", "BOT_WEB_LOGIN_ATTEMPTS", "BOT_WEB_LOCKOUT_MINUTES",
+                     "BOT_WEB_UPLOAD_MB"):
+            settings.int(name)
     if settings.get("WECHAT_TOKEN"):
         from handlers.wechat import make_crypto
 
@@ -97,8 +103,12 @@ async def serve(settings, assistant: Assistant, watch_every: float = WATCH_SECON
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    telegram = wechat = None
+    telegram = wechat = web = None
     try:
+        if settings.get("BOT_WEB_PORT"):
+            from handlers.web import start_web
+
+            web = await start_web(settings, assistant)
         if settings.get("WECHAT_TOKEN"):
             from handlers.wechat import start_wechat
 
@@ -123,5 +133,9 @@ async def serve(settings, assistant: Assistant, watch_every: float = WATCH_SECON
             from handlers.wechat import stop_wechat
 
             await stop_wechat(wechat)
+        if web is not None:
+            from handlers.web import stop_web
+
+            await stop_web(web)
         if assistant.log is not None:
             assistant.log.close()

@@ -35,6 +35,15 @@ SETTINGS = (
     ("WECHAT_APP_ID", "", "AppID of the Official Account, needed for safe mode"),
     ("WECHAT_HOST", "127.0.0.1", "Address the /wechat endpoint listens on"),
     ("WECHAT_PORT", "8080", "Port the /wechat endpoint listens on"),
+    ("BOT_WEB_PORT", "", "Port of the staff web console; the console runs only when it is set"),
+    ("BOT_WEB_HOST", "127.0.0.1", "Address the staff web console listens on"),
+    ("BOT_CONSOLE_DB", "", "Web console accounts and reload history; default BOT_DATA_DIR/console.db"),
+    ("BOT_WEB_SECRET", "", "Key signing the web console's session cookies; default a random key beside BOT_CONSOLE_DB"),
+    ("BOT_WEB_IDLE_MINUTES", "30", "A web console session ends after this many minutes without a request"),
+    ("BOT_WEB_SECURE_COOKIE", "0", "1 to mark session cookies Secure (also done when X-Forwarded-Proto is https)"),
+    ("BOT_WEB_LOGIN_ATTEMPTS", "5", "Failed logins for one user name (4x as many per address) before logins lock"),
+    ("BOT_WEB_LOCKOUT_MINUTES", "15", "How long logins stay locked after too many failures"),
+    ("BOT_WEB_UPLOAD_MB", "20", "Largest notice file an admin may upload, in MB"),
 )
 
 
@@ -67,6 +76,10 @@ class Settings:
     @property
     def log_db_path(self) -> Path:
         return Path(self.values["BOT_LOG_DB"] or self.data_dir / "querylog.db")
+
+    @property
+    def console_db_path(self) -> Path:
+        return Path(self.values["BOT_CONSOLE_DB"] or self.data_dir / "console.db")
 
     @property
     def knowledge_dir(self) -> Path:

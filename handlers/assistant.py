@@ -242,3 +242,7 @@ class Assistant:
 
     def stats(self, days: int | None = None) -> Stats | None:
         return self.log.stats(days) if self.log else None
+
+    def recent_unanswered(self, limit: int = 30) -> list[tuple[str, int, float]]:
+        """The questions most recently left unanswered, with how often each was asked (the web console)."""
+        return self.log.recent_unanswered(limit) if self.log else []

@@ -228,6 +228,19 @@ def render_console(answer: Answer, position: int = 0, full: bool = False) -> str
     return "\n".join(([f"【{heading}】"] if heading else []) + body + tail)
 
 
+def render_candidates(answer: Answer, count: int) -> str:
+    """Staff (`ask -n 5`): the top candidates, each clause in full, after what a citizen would be told."""
+    hits = answer.hits[:count] if answer.kind == model.CLAUSE else ()
+    if not hits:
+        return render_console(answer, full=True)
+    parts = [] if answer.shows_clause else [render_console(answer), texts.NOT_CONFIDENT]
+    for i, hit in enumerate(hits):
+        shown = answer if answer.shows_clause else Answer(answer.query, True, hits=(hit,))
+        parts.append(texts.CANDIDATE.format(n=i + 1, total=len(hits), score=hit.score))
+        parts.append(render_console(shown, i if answer.shows_clause else 0, full=True))
+    return "\n".join(parts)
+
+
 def render_explain(answer: Answer) -> str:
     """Tokens, expansions and per-field scores: the admins' hit test."""
     evidence = answer.evidence

@@ -29,7 +29,6 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -52,14 +51,16 @@ from handlers.render import (
     render_stats,
     render_telegram,
 )
+from handlers.serving import BODY_TIMEOUT, IDLE_TIMEOUT, MAX_CONNECTIONS
+from handlers.telegram_flood import ChatFloodLimiter
 from knowledge.errors import KnowledgeBaseError
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-SEND_RETRIES = 2  # AIORateLimiter resends after Telegram's 429 retry_after, this many times
 BOOTSTRAP_RETRIES = 3  # deleteWebhook / setWebhook at start-up, against a network blip
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll may wait
+WEBHOOK_MAX_BODY = 1024 * 1024  # an update is a few KB
 BUTTON_DATA = re.compile(r"^(?P<action>[a-z]+[1-9]?):(?P<view>\d+)$")  # "next:17", "pick2:17": on view 17
 
 # --- configuration --------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def build_application(settings, assistant) -> Application:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
             allow_sending_without_reply=True,  # a deleted question must not swallow its answer
         ))
-        .rate_limiter(AIORateLimiter(max_retries=SEND_RETRIES))
+        .rate_limiter(ChatFloodLimiter())  # a 429 for one chat delays only that chat
         # Updates are handled side by side, so a /reload (seconds) or a send waiting out a 429
         # never holds up other people's questions.
         .concurrent_updates(True)
@@ -187,6 +188,7 @@ async def start_telegram(application: Application, settings) -> None:
                 secret_token=webhook_secret(settings.get("TELEGRAM_BOT_TOKEN")),
                 bootstrap_retries=BOOTSTRAP_RETRIES,
             )
+            limit_webhook_server(application)
         else:
             await application.updater.start_polling(
                 timeout=POLL_TIMEOUT,
@@ -200,8 +202,42 @@ async def start_telegram(application: Application, settings) -> None:
         raise
 
 
+def limit_webhook_server(application: Application, idle_timeout: float = IDLE_TIMEOUT,
+                         max_connections: int = MAX_CONNECTIONS) -> bool:
+    """The webhook's tornado server, held to the limits of our other servers (handlers/serving.py).
+
+    Tornado waits an hour for a request's headers and accepts any number of connections; PTB does
+    not expose the server, so this reaches into it, and says so in the log when it cannot.
+    """
+    server = getattr(getattr(application.updater, "_httpd", None), "_http_server", None)
+    params, connections = getattr(server, "conn_params", None), getattr(server, "_connections", None)
+    if params is None or connections is None:
+        log.warning("Telegram webhook: cannot set timeouts on this python-telegram-bot's server")
+        return False
+    params.header_timeout, params.body_timeout = idle_timeout, BODY_TIMEOUT
+    params.max_body_size = WEBHOOK_MAX_BODY
+    handle_stream = getattr(server.handle_stream, "unlimited", server.handle_stream)
+
+    def limited(stream, address):
+        if len(connections) >= max_connections:
+            log.warning("Telegram webhook: %d connections open, refused one", max_connections)
+            stream.close()
+            return None
+        return handle_stream(stream, address)
+
+    limited.unlimited = handle_stream
+    server.handle_stream = limited
+    return True
+
+
 async def stop_telegram(application: Application) -> None:
-    """Stop receiving, finish the updates in hand, close the connections; safe to call twice."""
+    """Stop receiving, finish the updates in hand, close the connections; safe to call twice.
+
+    Sends waiting out a flood limit give up at once, so stopping takes seconds whatever is pending.
+    """
+    limiter = application.bot.rate_limiter
+    if isinstance(limiter, ChatFloodLimiter):
+        limiter.close()
     if application.updater and application.updater.running:
         await application.updater.stop()
     if application.running:
@@ -352,7 +388,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, Forbidden):  # the user blocked the bot, or it was removed from a group
         log.info("Telegram refused a call: %s", error)
         return
-    if isinstance(error, RetryAfter):  # still limited after AIORateLimiter's retries
+    if isinstance(error, RetryAfter):  # still limited after ChatFloodLimiter's retries, or a long block
         log.warning("Telegram rate limit: %s", error)
         return
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):  # 5xx, timeouts

@@ -76,6 +76,9 @@ WECHAT_FOLLOW_UP = "回复“全文”看完整条款，回复“下一条”看
 CONSOLE_FOLLOW_UP = "（输入“全文”看完整条款，输入“下一条”看其他结果）"
 THANKS = "谢谢您的反馈！"
 SEARCH_HEADER = "「{question}」的前 {count} 条结果："
+CANDIDATE = "—— 候选 {n}/{total}（得分 {score:.2f}）——"
+NOT_CONFIDENT = "（以下候选都不足以作为回答，市民会收到上面的答复）"
+ASK_FOLLOW_UP = "（加 --full 看完整条款，-n 5 看前 5 条候选）"
 
 STATS = (
     "统计（{period}）：\n"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import OrderedDict
 
 import defusedxml.ElementTree as DET
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
+from cachetools import TTLCache
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
@@ -24,38 +24,19 @@ from wechatpy.utils import check_signature
 from handlers import texts
 from handlers.assistant import Assistant
 from handlers.render import WECHAT_LIMIT, fit_wechat, render_wechat, utf8_len
+from handlers.replay import MAX_AGE, ReplayGuard
+from handlers.serving import BODY_TIMEOUT, read_body, start_site
 
 log = logging.getLogger(__name__)
 
 PATH = "/wechat"
 MAX_BODY = 64 * 1024  # a WeChat message is a few KB at most; anything bigger is refused with 413
 DEADLINE = 4.5  # seconds to reply in; WeChat gives up at 5 and retries
-SEEN_TTL, SEEN_MAX = 300.0, 10_000  # MsgIds remembered; WeChat's retries come within ~15 s
+SEEN_MAX = 10_000  # MsgIds remembered; WeChat's retries come within ~15 s
+SEEN_TTL = 2 * MAX_AGE + 1  # as long as a signed request may be replayed, so a retry is never answered twice
 SUCCESS = "success"  # WeChat's "no reply": nothing is shown and nothing is retried
 
 CHANNEL = "wechat"
-
-
-class TtlCache:
-    """A bounded mapping whose entries expire `ttl` seconds after they were last set."""
-
-    def __init__(self, ttl: float, maxsize: int, clock=time.monotonic):
-        self.ttl, self.maxsize, self.clock = ttl, maxsize, clock
-        self._items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        item = self._items.get(key)
-        if item is None or item[0] < self.clock():
-            return None
-        return item[1]
-
-    def set(self, key, value) -> None:
-        now = self.clock()
-        self._items[key] = (now + self.ttl, value)
-        self._items.move_to_end(key)
-        # Oldest first: drop the expired, then whatever exceeds the bound.
-        while self._items and (len(self._items) > self.maxsize or next(iter(self._items.values()))[0] < now):
-            self._items.popitem(last=False)
 
 
 class QuietAccessLogger(AbstractAccessLogger):
@@ -79,9 +60,33 @@ def make_crypto(settings) -> WeChatCrypto | None:
 
 
 def parse_xml(xml: str | bytes):
-    """A wechatpy message from XML, refusing any DTD first: entities are never expanded."""
+    """A wechatpy message from XML, refusing any DTD first: entities are never expanded.
+
+    Raises ValueError for a message whose fields are not what WeChat sends (see `check_fields`).
+    """
     DET.fromstring(xml, forbid_dtd=True)
-    return parse_message(xml)
+    return check_fields(parse_message(xml))
+
+
+def check_fields(msg):
+    """The message, once every field we read has WeChat's shape.
+
+    wechatpy converts lazily: a MsgId of 「abc」 raises only when read, a repeated FromUserName comes
+    back as a list, nested tags as a dict. Reading each field here, inside the request's error
+    handling, turns all of these into a 400 instead of a 500 later.
+    """
+    for name in ("source", "target", "type"):
+        value = getattr(msg, name)
+        if not isinstance(value, str) or not value or len(value) > 128:
+            raise ValueError(f"{name} is not a short string")
+    msg_id, created = msg.id, msg.time  # raise ValueError when not numeric
+    if not isinstance(created, int) or not isinstance(msg_id, int):
+        raise ValueError("CreateTime or MsgId missing")
+    for name in ("content", "recognition", "event"):
+        value = getattr(msg, name, None)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{name} is not text")
+    return msg
 
 
 def message_key(msg) -> tuple:
@@ -106,7 +111,9 @@ class WeChatEndpoint:
         self.crypto = make_crypto(settings)
         self.assistant = assistant
         self.deadline = deadline
-        self.seen = TtlCache(SEEN_TTL, SEEN_MAX)  # message key → task computing its reply text
+        self.body_timeout = BODY_TIMEOUT
+        self.seen: TTLCache = TTLCache(SEEN_MAX, SEEN_TTL)  # message key → task computing its reply text
+        self.replays = ReplayGuard()
 
     def signed(self, query) -> bool:
         try:
@@ -116,10 +123,21 @@ class WeChatEndpoint:
             return False
         return True
 
+    def refusal(self, query) -> web.Response | None:
+        """403 unless the URL is signed with our token, recent, and not seen before (a replay)."""
+        if not self.signed(query):
+            return web.Response(status=403, text="invalid signature")
+        verdict = self.replays.admit(query.get("timestamp", ""), query.get("nonce", ""))
+        if verdict != "ok":
+            log.info("WeChat: refused a %s request", verdict)
+            return web.Response(status=403, text=f"{verdict} request")
+        return None
+
     async def verify(self, request: web.Request) -> web.Response:
         """URL verification when the URL is saved in the console: echo `echostr` (plain even in safe mode)."""
-        if not self.signed(request.query):
-            return web.Response(status=403, text="invalid signature")
+        refused = self.refusal(request.query)
+        if refused is not None:
+            return refused
         if "echostr" not in request.query:
             return web.Response(status=400, text="missing echostr")
         return web.Response(text=request.query["echostr"])
@@ -128,11 +146,13 @@ class WeChatEndpoint:
         """One message or event in, one passive reply (or "success") out, within the deadline."""
         started = time.monotonic()
         query = request.query
-        if not self.signed(query):
-            return web.Response(status=403, text="invalid signature")
+        refused = self.refusal(query)
+        if refused is not None:
+            return refused
         if request.content_length is not None and request.content_length > MAX_BODY:
             return web.Response(status=413, text="body too large")
-        body = await request.read()  # raises 413 past client_max_size when no Content-Length was sent
+        # 413 past client_max_size without a Content-Length; 408 when the body is too slow
+        body = await read_body(request, self.body_timeout)
         encrypted = query.get("encrypt_type", "raw") == "aes"
         if self.crypto is not None and not encrypted:
             # Safe mode signs the body; a plain request carries only a replayable URL signature.
@@ -163,7 +183,7 @@ class WeChatEndpoint:
         task = self.seen.get(key)
         if task is None:
             task = asyncio.ensure_future(self.respond(msg))
-            self.seen.set(key, task)
+            self.seen[key] = task
         else:
             log.info("WeChat: retry of a %s message, same reply", msg.type)
         budget = max(self.deadline - (time.monotonic() - started), 0)
@@ -216,6 +236,21 @@ class WeChatEndpoint:
 WECHAT = web.AppKey("wechat", WeChatEndpoint)
 
 
+@web.middleware
+async def refuse_failures(request: web.Request, handler):
+    """Whatever a request makes fail is that request's fault: 400 and one line, never a 500 traceback.
+
+    Answering errors are caught in `respond`; what reaches here came from reading the request.
+    """
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        log.warning("WeChat: refused a request that could not be read (%s)", type(exc).__name__)
+        return web.Response(status=400, text="bad request")
+
+
 def build_wechat_app(settings, assistant: Assistant, deadline: float = DEADLINE) -> web.Application:
     """The aiohttp application serving GET and POST /wechat.
 
@@ -223,7 +258,7 @@ def build_wechat_app(settings, assistant: Assistant, deadline: float = DEADLINE)
     :param deadline: seconds before a message gets an apology instead of its answer
     """
     endpoint = WeChatEndpoint(settings, assistant, deadline)
-    app = web.Application(client_max_size=MAX_BODY)
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[refuse_failures])
     app[WECHAT] = endpoint
     app.router.add_get(PATH, endpoint.verify)
     app.router.add_post(PATH, endpoint.receive)
@@ -232,10 +267,9 @@ def build_wechat_app(settings, assistant: Assistant, deadline: float = DEADLINE)
 
 async def start_wechat(settings, assistant: Assistant) -> web.AppRunner:
     """Serve /wechat on WECHAT_HOST:WECHAT_PORT in the running event loop; stop with `stop_wechat`."""
-    runner = web.AppRunner(build_wechat_app(settings, assistant), access_log_class=QuietAccessLogger)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.get("WECHAT_HOST"), settings.int("WECHAT_PORT"))
-    await site.start()
+    app = build_wechat_app(settings, assistant)
+    runner = await start_site(app, settings.get("WECHAT_HOST"), settings.int("WECHAT_PORT"),
+                              access_log_class=QuietAccessLogger)
     mode = "safe (AES)" if settings.get("WECHAT_AES_KEY") else "plain"
     urls = ", ".join(f"http://{address[0]}:{address[1]}{PATH}" for address in runner.addresses)
     log.info("WeChat: listening on %s in %s mode", urls, mode)

@@ -17,6 +17,7 @@ from knowledge.choice import clarifying, close_call
 from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
 from knowledge.followup import ASKING, follow_up, qualified
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
+from knowledge.noise import looks_like_noise
 from knowledge.normalize import normalize, strip_markup
 from knowledge.places import places_in
 from knowledge.search import Index, Query
@@ -57,6 +58,8 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
     text = normalize(raw)
     if not text:
         return not_covered(question, index, reason=model.EMPTY)
+    if looks_like_noise(text, index.tokenizer.content_words):  # random characters: a chance match is no answer
+        return not_covered(question, index, reason=model.NO_MATCH)
     reference = referenced_notice(raw, text, index)
     if reference.missing:  # 「黄政办发〔2022〕63号」: a notice that is not loaded is no other notice
         return Answer(question, False, model.NONE, reason=model.NO_SUCH_NOTICE, notices=tuple(index.notices))

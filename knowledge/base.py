@@ -6,6 +6,7 @@ a failed reload raises before the swap and the old index keeps serving.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import replace
@@ -14,12 +15,15 @@ from pathlib import Path
 from knowledge import store, wordindex
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
 from knowledge.bundled import BUNDLED_NOTICES
+from knowledge.damage import DamagedDatabase, set_aside
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Answer, Hit, ReloadReport
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
 from knowledge.tokens import Tokenizer, dictionary_tags
+
+log = logging.getLogger(__name__)
 
 
 def load_index(db_path: Path, lexicon: Lexicon, made: WordMaker | None = None) -> Index:
@@ -62,7 +66,10 @@ class WordMaker:
 
 def words_current(db_path: Path, lexicon: Lexicon) -> bool:
     """Whether the file's stored words were made with this lexicon and tokenizer."""
-    rows = store.read_tables(db_path, ("word_meta",))
+    try:
+        rows = store.read_tables(db_path, ("word_meta",))
+    except Exception:  # unreadable: rebuilt like a file without words
+        return False
     meta = dict(rows["word_meta"]) if rows else {}
     return meta.get("fingerprint") == f'"{wordindex.fingerprint(lexicon)}"'.encode()
 
@@ -88,18 +95,45 @@ class KnowledgeBase:
         self.lexicon_dir = lexicon_dir
         self._reload_lock = threading.Lock()
         self.last_report: ReloadReport | None = None
+        self.repairs: list[str] = []  # damaged files set aside, for the next report to say
         lexicon = load_lexicon(lexicon_dir)
-        if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()) or not words_current(
-            self.db_path, lexicon
-        ):
-            # Missing, unreadable, built from another directory or with another lexicon: build it.
-            made = WordMaker(lexicon)
-            self.last_report = store.build(self.knowledge_dir, self.db_path, extra=made)
-        else:
-            made = None
+        made = None
+        if self._built_from() != str(self.knowledge_dir.resolve()) or not words_current(self.db_path, lexicon):
+            # Missing, damaged, built from another directory or with another lexicon: build it.
+            made = self._build(lexicon)
         self._db_seen = self.db_signature()
-        self.index = load_index(self.db_path, lexicon, made)
+        self.index = self._load(lexicon, made)
         warm_up()
+
+    def _built_from(self) -> str:
+        """store.built_from; a damaged file is set aside, so it is rebuilt like a missing one."""
+        try:
+            return store.checked_built_from(self.db_path)
+        except DamagedDatabase:
+            self._set_aside()
+            return ""
+
+    def _build(self, lexicon: Lexicon) -> WordMaker:
+        """Build the file from the knowledge directory; the report says which damaged file was set aside."""
+        made = WordMaker(lexicon)
+        report = store.build(self.knowledge_dir, self.db_path, extra=made)
+        self.last_report = replace(report, warnings=(*self.repairs, *report.warnings))
+        self.repairs.clear()
+        self._db_seen = self.db_signature()
+        return made
+
+    def _set_aside(self) -> None:
+        aside = set_aside(self.db_path)
+        log.warning("the knowledge base was damaged; it is rebuilt from %s", self.knowledge_dir)
+        self.repairs.append(f"原知识库文件已损坏，已改名为 {aside.name} 保留，并从知识文件重新生成")
+
+    def _load(self, lexicon: Lexicon, made: WordMaker | None = None) -> Index:
+        """The stored file's Index; a file found damaged only now is set aside and rebuilt once."""
+        try:
+            return load_index(self.db_path, lexicon, made)
+        except DamagedDatabase:
+            self._set_aside()
+            return load_index(self.db_path, lexicon, self._build(lexicon))
 
     def ask(self, question: str, limit: int = RESULTS, context: tuple[Hit, ...] = ()) -> Answer:
         """An answer; `context` (the results last shown, the clause on screen first) for follow-ups."""
@@ -124,11 +158,12 @@ class KnowledgeBase:
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
             made = WordMaker(lexicon)
             report = store.build(self.knowledge_dir, self.db_path, progress, extra=made)
-            index = load_index(self.db_path, lexicon, made)
+            index = self._load(lexicon, made)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
-            self.last_report = replace(report, seconds=time.perf_counter() - started,
-                                       warnings=report.warnings + tuple(lexicon.conflicts()))
+            warnings = (*self.repairs, *report.warnings, *lexicon.conflicts())
+            self.repairs.clear()
+            self.last_report = replace(report, warnings=warnings, seconds=time.perf_counter() - started)
             return self.last_report
 
     def db_signature(self) -> tuple:
@@ -148,9 +183,14 @@ class KnowledgeBase:
             if not seen or seen == self._db_seen:
                 return False
             self._db_seen = seen
-            if store.built_from(self.db_path) != str(self.knowledge_dir.resolve()):
-                return False  # rebuilt from another directory (a test run): keep serving ours
-            self.index = load_index(self.db_path, load_lexicon(self.lexicon_dir))
+            lexicon, made = load_lexicon(self.lexicon_dir), None
+            try:
+                if store.checked_built_from(self.db_path) != str(self.knowledge_dir.resolve()):
+                    return False  # rebuilt from another directory (a test run): keep serving ours
+            except DamagedDatabase:  # damaged on disk while we serve from memory: rebuilt, so a restart is sound
+                self._set_aside()
+                made = self._build(lexicon)
+            self.index = self._load(lexicon, made)
             return True
 
     def sources_signature(self) -> tuple:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from knowledge.docref import DOC_NO_LINE
 from knowledge.errors import SourceError
+from knowledge.limits import check_unpacked_size
 from knowledge.pdftext import DATE_LINE, PAGE_NUMBER
 
 # --- .docx ---------------------------------------------------------------------------------------
@@ -29,6 +30,7 @@ def docx_text(path: Path, data: bytes) -> str:
         raise SourceError(path, "这是旧版 Word（.doc）文件，请用 Word 另存为 .docx 后再导入")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SourceError(path, "不是 Word（.docx）文件")
+    check_unpacked_size(path, data)  # before python-docx unpacks every part into memory
     from docx import Document  # imported here: python-docx is only needed when a .docx is read
     from docx.table import Table
 
@@ -137,17 +139,13 @@ NOT_CONTENT = ["script", "style", "noscript", "template", "nav", "header", "foot
 # div hold just the body; 「content」/「article」 wrappers often add a 发布时间/来源 line and share buttons.
 BODY_HINT = re.compile(r"zoom|TRS_Editor|zhengwen", re.I)
 CONTENT_HINT = re.compile(r"content|article|detail", re.I)
-# CSS Text 3: a line break in the source between two Chinese characters renders as nothing.
-CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-CJK_SEGMENT_BREAK = re.compile(rf"(?<=[{CJK}])[ \t\r\f]*\n\s*(?=[{CJK}])")
-BLOCKS = "p div li ul ol dl dt dd table section article main blockquote pre center address".split()
-BLOCKS += ["h1", "h2", "h3", "h4", "h5", "h6"]
 
 
 def html_text(path: Path, data: bytes) -> str:
     """The page's main text, one block element per line, table rows as tab-separated cells."""
     from bs4 import BeautifulSoup  # imported here: bs4 is only needed when a web page is read
 
+    from knowledge.htmlwalk import block_lines
     soup = BeautifulSoup(decode_html(path, data), "html.parser")
     for tag in soup.find_all(NOT_CONTENT):
         tag.decompose()
@@ -185,7 +183,10 @@ def main_content(soup):
             break
     else:
         return soup.body or soup
-    root = max(hinted, key=lambda tag: len(tag.get_text(strip=True)))
+    from knowledge.htmlwalk import text_lengths
+
+    lengths = text_lengths(soup)  # one pass: nested hinted divs would make get_text per tag quadratic
+    root = max(hinted, key=lambda tag: lengths[id(tag)])
     # The title is often an <h1> above the body container; the parser needs it before the 文号.
     title = soup.find("h1")
     if title and not root.find("h1"):
@@ -195,25 +196,6 @@ def main_content(soup):
 
 def names(tag) -> str:
     return " ".join([tag.get("id") or "", *(tag.get("class") or [])])
-
-
-def block_lines(root) -> str:
-    """Text with a line break around each block element, <br> and table row."""
-    from bs4 import NavigableString
-
-    for node in root.find_all(string=True):
-        # Like a browser, source line breaks are spaces; comments (a subclass) stay hidden.
-        if type(node) is NavigableString and not node.find_parent("pre"):
-            node.replace_with(re.sub(r"[ \t\r\n\f]+", " ", CJK_SEGMENT_BREAK.sub("", str(node))))
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for row in root.find_all("tr"):
-        cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["td", "th"], recursive=False)]
-        row.replace_with("\n" + "\t".join(cells) + "\n")
-    for block in root.find_all(BLOCKS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    return root.get_text()
 
 
 # --- plain text ----------------------------------------------------------------------------------

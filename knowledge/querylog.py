@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 import sqlite3
 import threading
@@ -17,9 +18,11 @@ from pathlib import Path
 
 import sqlite_utils
 
+from knowledge.damage import DamagedDatabase, check, is_damage, set_aside
 from knowledge.model import Answer
 
 DAY = 86400
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,11 @@ class Stats:
 
 
 class QueryLog:
-    """An append-only SQLite log, safe to use from the bot's threads."""
+    """An append-only SQLite log, safe to use from the bot's threads.
+
+    The log must never stop an answer: a damaged file is set aside (renamed) and a new log started,
+    at start-up or when a write finds the damage; a write that still fails is skipped with a warning.
+    """
 
     def __init__(self, path: Path, hash_key: str = "", retention_days: int = 30):
         self.path = Path(path)
@@ -46,14 +53,54 @@ class QueryLog:
         self.retention_days = retention_days
         self._key = (hash_key or self._local_key()).encode()
         self._lock = threading.Lock()
+        try:
+            self._db = self._open()
+        except DamagedDatabase:
+            set_aside(self.path)
+            self._db = self._open()
+
+    def _open(self) -> sqlite_utils.Database:
         # One connection shared by the bot's threads, serialised by the lock.
-        self._db = sqlite_utils.Database(sqlite3.connect(str(self.path), check_same_thread=False))
-        self._db["queries"].create(
+        connection = sqlite3.connect(str(self.path), check_same_thread=False)
+        try:
+            check(connection, self.path)
+            db = sqlite_utils.Database(connection)
+            self._create(db)
+        except Exception as exc:
+            connection.close()
+            if is_damage(exc) and not isinstance(exc, DamagedDatabase):
+                raise DamagedDatabase(self.path, str(exc)) from exc
+            raise
+        return db
+
+    @staticmethod
+    def _create(db: sqlite_utils.Database) -> None:
+        db["queries"].create(
             {"id": int, "time": float, "channel": str, "user_hash": str, "question": str, "answered": int,
              "kind": str, "top_clause": str, "latency_ms": float, "feedback": int},
             pk="id", if_not_exists=True,
         )
-        self._db["queries"].create_index(["time"], if_not_exists=True)
+        db["queries"].create_index(["time"], if_not_exists=True)
+
+    def _write(self, what: str, action, default=None):
+        """Run `action(db)` under the lock; damage sets the file aside and retries once on a new log."""
+        with self._lock:
+            for attempt in (1, 2):
+                try:
+                    return action(self._db)
+                except sqlite3.DatabaseError as exc:
+                    if attempt == 1 and is_damage(exc):
+                        self._restart()
+                        continue
+                    log.warning("query log: %s skipped (%s)", what, exc)
+                    return default
+        return default
+
+    def _restart(self) -> None:
+        """Called with the lock held: set the damaged file aside and start a new log in its place."""
+        self._db.close()
+        set_aside(self.path)
+        self._db = self._open()
 
     def _local_key(self) -> str:
         """Without BOT_USER_HASH_KEY, a random key kept beside the log (never a key in the source:
@@ -77,22 +124,25 @@ class QueryLog:
             "kind": answer.kind, "latency_ms": round(latency_ms, 2), "feedback": 0,
             "top_clause": f"{top.clause.doc_no} {top.clause.path_text} {top.clause.title}".strip() if top else "",
         }
-        with self._lock:
-            return self._db["queries"].insert(row).last_pk
+        return self._write("a question", lambda db: db["queries"].insert(row).last_pk, 0)
 
     def feedback(self, row_id: int, value: int) -> None:
         """Record 👍 (+1) or 👎 (-1) for a logged answer; the latest press counts."""
-        with self._lock:
-            self._db.execute("update queries set feedback = ? where id = ?", [1 if value > 0 else -1, row_id])
-            self._db.conn.commit()
+        def store(db):
+            db.execute("update queries set feedback = ? where id = ?", [1 if value > 0 else -1, row_id])
+            db.conn.commit()
+
+        self._write("feedback", store)
 
     def purge(self, now: float | None = None) -> int:
         """Delete rows older than the retention period; returns how many."""
         cutoff = (now if now is not None else time.time()) - self.retention_days * DAY
-        with self._lock:
-            cursor = self._db.execute("delete from queries where time < ?", [cutoff])
-            self._db.conn.commit()
+        def delete(db) -> int:
+            cursor = db.execute("delete from queries where time < ?", [cutoff])
+            db.conn.commit()
             return cursor.rowcount
+
+        return self._write("the purge", delete, 0)
 
     def stats(self, days: int | None = None, now: float | None = None, top: int = 10) -> Stats:
         since = (now if now is not None else time.time()) - days * DAY if days else 0.0
@@ -111,6 +161,14 @@ class QueryLog:
                          [since]).fetchall()
         return Stats(days, total, answered, tuple(map(tuple, channels)), tuple(map(tuple, clauses)),
                      tuple(map(tuple, unanswered)), tuple(map(tuple, feedback)))
+
+    def recent_unanswered(self, limit: int = 30) -> list[tuple[str, int, float]]:
+        """(question, times asked, last asked) of unanswered questions, the most recently asked first."""
+        with self._lock:
+            rows = self._db.execute("select question, count(*), max(time) from queries where answered = 0 "
+                                    "and trim(question) != '' group by question order by 3 desc limit ?",
+                                    [limit]).fetchall()
+        return [tuple(row) for row in rows]
 
     def close(self) -> None:
         self._db.close()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from knowledge.errors import SourceError
 from knowledge.formats import EXTRACTORS, decode_text
+from knowledge.limits import read_limited
 
 TEXT_SUFFIXES = {".txt", ".md", ""}
 
@@ -31,7 +32,7 @@ def read_text(path: Path) -> str:
     """The text of one knowledge file, whatever its format."""
     path = Path(path)
     suffix = path.suffix.lower()
-    data = path.read_bytes()
+    data = read_limited(path)
     if not data.strip():
         raise SourceError(path, "文件是空的")
     if suffix in EXTRACTORS:

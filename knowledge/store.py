@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from knowledge.damage import DamagedDatabase, check, is_damage, set_aside
 from knowledge.errors import BuildError, SourceError
 from knowledge.model import Clause, Notice, ReloadReport
 from knowledge.parse import parse_gazette
@@ -79,7 +80,7 @@ def build(
     notices, duplicate_warnings = unique(notices)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    before = notice_digests(db_path) if db_path.exists() else {}
+    before, repair_warnings = previous_digests(db_path)
     tmp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
@@ -97,9 +98,37 @@ def build(
         added=tuple(k for k in after if k not in before),
         removed=tuple(k for k in before if k not in after),
         changed=tuple(k for k in after if k in before and before[k] != after[k]),
-        warnings=tuple(duplicate_warnings) + tuple(w for n in notices for w in notice_warnings(n)),
+        warnings=tuple(repair_warnings) + tuple(duplicate_warnings)
+        + tuple(file_warnings(notices)),
         seconds=time.perf_counter() - started,
     )
+
+
+def previous_digests(db_path: Path) -> tuple[dict[str, str], list[str]]:
+    """The live file's notice digests, to report what changed; a damaged live file is set aside first."""
+    if not db_path.exists():
+        return {}, []
+    try:
+        return notice_digests(db_path), []
+    except DamagedDatabase:
+        aside = set_aside(db_path)
+        return {}, [f"原知识库文件已损坏，已改名为 {aside.name} 保留，并从知识文件重新生成"]
+
+
+MAX_WARNINGS_PER_FILE = 10
+
+
+def file_warnings(notices: list[Notice]) -> list[str]:
+    """Each notice's warnings, at most MAX_WARNINGS_PER_FILE a file: one bad dump must not bury the report."""
+    by_source: dict[str, list[str]] = {}
+    for notice in notices:
+        by_source.setdefault(notice.source, []).extend(notice_warnings(notice))
+    lines = []
+    for source, warnings in by_source.items():
+        lines += warnings[:MAX_WARNINGS_PER_FILE]
+        if len(warnings) > MAX_WARNINGS_PER_FILE:
+            lines.append(f"{source}：另有 {len(warnings) - MAX_WARNINGS_PER_FILE} 条同类提示未列出")
+    return lines
 
 
 def notice_warnings(notice: Notice) -> list[str]:
@@ -188,13 +217,22 @@ def _tables(db: sqlite_utils.Database, names: tuple[str, ...]) -> dict[str, list
 
 
 def read(db_path: Path) -> list[Notice]:
-    """Every notice with its clauses, in the order they were built."""
+    """Every notice with its clauses, in the order they were built; DamagedDatabase when unreadable."""
     return read_with_tables(db_path, ())[0]
 
 
 def read_with_tables(db_path: Path, names: tuple[str, ...]) -> tuple[list[Notice], dict[str, list[tuple]] | None]:
     """The notices and the named tables' rows (see `read_tables`) from one and the same file, even when
-    a build swaps in a new one meanwhile."""
+    a build swaps in a new one meanwhile; DamagedDatabase when unreadable."""
+    try:
+        return _read_with_tables(db_path, names)
+    except Exception as exc:
+        if is_damage(exc):
+            raise DamagedDatabase(db_path, str(exc)) from exc
+        raise
+
+
+def _read_with_tables(db_path: Path, names: tuple[str, ...]):
     db = sqlite_utils.Database(db_path)  # one connection reads one file: a swap renames another over it
     try:
         return _notices(db), _tables(db, names)
@@ -234,29 +272,51 @@ def _notices(db: sqlite_utils.Database) -> list[Notice]:
 
 
 def built_from(db_path: Path) -> str:
-    """The knowledge directory a knowledge base file was built from ("" when unknown or of an older schema)."""
+    """The knowledge directory a knowledge base file was built from ("" when unknown, of an older schema
+    or damaged)."""
+    try:
+        return checked_built_from(db_path)
+    except DamagedDatabase:
+        return ""
+
+
+def checked_built_from(db_path: Path) -> str:
+    """`built_from`, raising DamagedDatabase for a file whose pages SQLite cannot read."""
+    if not Path(db_path).exists():
+        return ""
     try:
         db = sqlite_utils.Database(db_path)
         try:
+            check(db.conn, db_path)
             if "meta" not in db.table_names():
                 return ""
             meta = {row["key"]: row["value"] for row in db.query("select key, value from meta")}
             return meta.get("knowledge_dir", "") if meta.get("schema") == str(SCHEMA) else ""
         finally:
             db.close()
-    except Exception:  # an unreadable file is rebuilt like a missing one
-        return ""
+    except DamagedDatabase:
+        raise
+    except Exception as exc:
+        if is_damage(exc):
+            raise DamagedDatabase(db_path, str(exc)) from exc
+        return ""  # not ours (another program's database): rebuilt like a missing one
 
 
 def notice_digests(db_path: Path) -> dict[str, str]:
+    """Digest by notice key; {} for a file of another layout, DamagedDatabase for a damaged one."""
     try:
         db = sqlite_utils.Database(db_path)
         try:
+            check(db.conn, db_path)
             return {row["key"]: row["digest"] for row in db.query("select key, digest from notices")}
         finally:
             db.close()
-    except Exception:  # an unreadable old file: everything counts as added
-        return {}
+    except DamagedDatabase:
+        raise
+    except Exception as exc:
+        if is_damage(exc):
+            raise DamagedDatabase(db_path, str(exc)) from exc
+        return {}  # an old file without digests: everything counts as added
 
 
 def digest(notice: Notice) -> str:

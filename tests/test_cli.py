@@ -16,6 +16,7 @@ def run(tmp_path):
         options = ["--db", str(db)] + (["--knowledge", str(knowledge)] if knowledge else [])
         return CliRunner().invoke(cli, options + list(args), input=input, catch_exceptions=False)
 
+    invoke.db = db
     return invoke
 
 
@@ -68,10 +69,10 @@ def test_reload_reports_and_a_broken_file_changes_nothing(run, knowledge_dir, tm
 
 
 def test_every_command_has_help_with_an_example():
-    for name, command in {**cli.commands, **cli.commands["kb"].commands}.items():
-        if name == "kb":
-            continue
-        assert command.help and "Example:" in command.help, name
+    groups = [cli, cli.commands["kb"], cli.commands["user"]]
+    commands = {f"{group.name} {name}": command for group in groups for name, command in group.commands.items()}
+    for name, command in {"cli": cli, **commands}.items():
+        assert command.help and ("Example:" in command.help or "Examples:" in command.help), name
 
 
 def test_answers_do_not_depend_on_hash_randomisation(tmp_path):
@@ -123,3 +124,55 @@ def test_a_regulations_outline_lists_every_article_and_the_source_names_it(run, 
 def test_ask_json_says_why_an_answer_was_not_given(run):
     lines = run("ask", "--json", input="失业金怎么领\n\n").output.splitlines()
     assert [json.loads(line)["reason"] for line in lines] == ["answered", "empty"]
+
+
+def test_knowledge_and_db_options_work_after_the_command_name_too(tmp_path, tiny_dir):
+    db = tmp_path / "after.db"
+    result = CliRunner().invoke(cli, ["reload", "--knowledge", str(tiny_dir), "--db", str(db)])
+    assert result.exit_code == 0 and "通知 1 件" in result.output
+    answer = CliRunner().invoke(cli, ["ask", "图书馆周末开到几点", "--db", str(db), "--knowledge", str(tiny_dir)])
+    assert "市文化局" in answer.output
+
+
+def test_a_database_is_never_silently_rebuilt_from_another_directory(tmp_path, tiny_dir):
+    db = tmp_path / "kb2.db"
+    assert CliRunner().invoke(cli, ["--knowledge", str(tiny_dir), "--db", str(db), "reload"]).exit_code == 0
+    before = db.read_bytes()
+    plain = CliRunner().invoke(cli, ["--db", str(db), "ask", "失业金怎么领"])  # the bundled directory by default
+    assert plain.exit_code == 1
+    assert str(tiny_dir.resolve()) in plain.output and "reload" in plain.output
+    assert db.read_bytes() == before
+    info = CliRunner().invoke(cli, ["kb", "info", "--db", str(db)])
+    assert f"生成自目录：{tiny_dir.resolve()}" in info.output and "通知 1 件" in info.output
+    rebuilt = CliRunner().invoke(cli, ["--db", str(db), "reload"])  # reload is how to switch directories
+    assert rebuilt.exit_code == 0 and "通知 5 件" in rebuilt.output
+
+
+def test_doc_without_a_reference_lists_the_notices_and_lookups_that_find_nothing_fail(run):
+    listing = run("doc")
+    assert listing.exit_code == 0
+    assert listing.output.count("· 《") == 5 and "黄政办发〔2022〕58号" in listing.output
+    assert run("doc", "58").output.startswith("《黄石市公共服务质量提升行动方案》")
+    missing = CliRunner().invoke(cli, ["--db", str(run.db), "doc", "99号"])
+    assert missing.exit_code == 1 and "没有找到文件" in missing.output
+    nobody = CliRunner().invoke(cli, ["--db", str(run.db), "unit", "市宇航局"])
+    assert nobody.exit_code == 1 and "没有找到单位" in nobody.output
+
+
+def test_ask_n_prints_the_top_candidates_in_full(run):
+    result = run("ask", "-n", "3", "养老金怎么领")
+    assert result.exit_code == 0
+    headers = [line for line in result.output.splitlines() if line.startswith("—— 候选 ")]
+    assert 1 <= len(headers) <= 3 and headers[0].startswith(f"—— 候选 1/{len(headers)}")
+    full = run("ask", "--full", "失业金怎么领").output
+    assert "及时推送信息、告知办理情况。" in full  # the clause's last sentence, which the excerpt leaves out
+
+
+def test_the_installed_script_names_itself():
+    import subprocess
+    import sys
+
+    script = [sys.executable, "-c", "import sys; from bot.cli import main; sys.argv[0] = 'x'; main()", "--help"]
+    assert "Usage: gazette-bot" in subprocess.run(script, capture_output=True, text=True).stdout
+    module = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True).stdout
+    assert "Usage: python -m bot" in module

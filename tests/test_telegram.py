@@ -6,6 +6,7 @@ asserted here is one Telegram would have delivered.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -627,3 +628,78 @@ async def test_webhook_mode(api, assistant):
     assert hook.params["url"] == url and hook.params["secret_token"] == webhook_secret(TOKEN)
     assert "优化失业保险金发放领取程序" in shown(reply)
     assert not api.calls("getUpdates", include_failed=True)
+
+
+async def test_webhook_server_cuts_off_half_sent_headers_and_limits_connections(api, assistant):
+    from handlers.telegram import limit_webhook_server
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    extra = {"TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1", "TELEGRAM_WEBHOOK_PORT": port}
+    async with running(api, assistant, **extra) as app:
+        assert limit_webhook_server(app, idle_timeout=0.5, max_connections=10)
+        slow = []
+        for _ in range(30):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"POST /telegram-hook HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            slow.append((reader, writer))
+        for reader, writer in slow:  # closed: past the limit at once, the others after 0.5 s
+            assert await asyncio.wait_for(reader.read(), 30) == b""
+            writer.close()
+        async with aiohttp.ClientSession() as http, http.post(url, json={}) as after:
+            assert after.status == 403  # still serving (no secret: refused as before)
+
+
+# --- flood limits: one chat's 429 delays only that chat ----------------------------------------------
+
+
+FLOOD_TEST_GUARD = 60  # seconds: a regression that waits out a flood limit fails instead of hanging
+
+
+def to_chat(calls, chat: int):
+    return [c for c in calls if str(c.params.get("chat_id")) == str(chat)]
+
+
+async def test_one_chats_flood_limit_delays_only_that_chat(api, assistant):
+    async def scenario():
+        async with running(api, assistant):
+            api.fail_chat(USER, 429, retry_after=3)
+            api.send_text(USER, "失业金怎么领")
+            await api.wait_for("sendMessage", include_failed=True)  # the 429: USER's chat is blocked for 3 s
+            api.send_text(OTHER, "失业金怎么领")
+            (first,) = await api.wait_for("sendMessage", 1, timeout=10)
+            assert str(first.params["chat_id"]) == str(OTHER)  # not held behind USER's block
+            await api.wait_for("sendMessage", 2, timeout=15)  # USER's answer, once the block is over
+            assert len(to_chat(api.calls("sendMessage"), USER)) == 1
+
+    await asyncio.wait_for(scenario(), FLOOD_TEST_GUARD)
+
+
+async def test_a_long_flood_limit_gives_up_at_once_and_others_go_on(api, assistant, caplog):
+    async def scenario():
+        async with running(api, assistant):
+            api.fail_chat(USER, 429, retry_after=3600)
+            api.send_text(USER, "失业金怎么领")
+            await api.wait_for("sendMessage", include_failed=True)
+            api.send_text(USER, "图书馆")  # blocked here, without asking Telegram again
+            api.send_text(OTHER, "失业金怎么领")
+            await api.wait_for("sendMessage", 1, timeout=10)
+            await asyncio.sleep(0.5)  # give USER's second reply time to (wrongly) reach the API
+            assert len(to_chat(api.calls("sendMessage", include_failed=True), USER)) == 1
+            assert to_chat(api.calls("sendMessage"), OTHER)
+
+    await asyncio.wait_for(scenario(), FLOOD_TEST_GUARD)  # a regression would sit out the hour
+    assert "rate limit" in caplog.text
+
+
+async def test_stopping_does_not_wait_out_a_flood_limit(api, assistant):
+    settings = settings_for(api)
+    app = build_application(settings, assistant)
+    await start_telegram(app, settings)
+    try:
+        api.fail_chat(USER, 429, retry_after=25, count=5)
+        api.send_text(USER, "失业金怎么领")
+        await api.wait_for("sendMessage", include_failed=True)  # now waiting 25 s to resend
+        await asyncio.wait_for(stop_telegram(app), 10)  # a regression waits 25 s and fails here
+    finally:
+        await stop_telegram(app)

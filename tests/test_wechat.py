@@ -1,4 +1,7 @@
-"""The /wechat endpoint over real HTTP, signed and encrypted as WeChat does it (wechatpy on its side)."""
+"""The /wechat endpoint over real HTTP, signed and encrypted as WeChat does it (wechatpy on its side).
+
+Transport tests answer from the tiny knowledge base; paging (「更多」, 「下一条」) needs the bundled
+gazette's long answers."""
 
 from __future__ import annotations
 
@@ -16,12 +19,13 @@ from handlers import texts
 from handlers.assistant import Assistant
 from handlers.conversation import compact
 from handlers.render import WECHAT_LIMIT, render_wechat, utf8_len
-from handlers.wechat import PATH, TtlCache, build_wechat_app, start_wechat, stop_wechat
+from handlers.wechat import PATH, build_wechat_app, start_wechat, stop_wechat
 from knowledge.querylog import QueryLog
 from tests.fakes.wechat_platform import DEFAULT_APP_ID, WeChatPlatform
 
 TOKEN = "test-token"
-LONG_QUESTION = "市人社局负责哪些事"  # a unit listing just over 2048 bytes
+QUESTION = "电子社保卡怎么用"  # the tiny notice's clause led by 市人社局
+LONG_QUESTION = "市人社局负责哪些事"  # in the gazette, a unit listing just over 2048 bytes
 msg_ids = itertools.count(1000)
 
 
@@ -73,7 +77,12 @@ def querylog(tmp_path):
 
 
 @pytest.fixture
-def assistant(kb, querylog):
+def assistant(tiny_kb, querylog):
+    return Assistant(tiny_kb, querylog)
+
+
+@pytest.fixture
+def gazette_assistant(kb, querylog):
     return Assistant(kb, querylog)
 
 
@@ -103,12 +112,24 @@ async def session():
         yield session
 
 
-@pytest.fixture
-async def wechat(platform, encrypted, assistant, session):
+async def started(platform, encrypted, assistant, session):
     """The endpoint as the entry point starts it, on 127.0.0.1 and a free port."""
     runner = await start_wechat(server_settings(platform), assistant)
     host, port = runner.addresses[0][:2]
-    yield Client(session, f"http://{host}:{port}{PATH}", platform, encrypted)
+    return runner, Client(session, f"http://{host}:{port}{PATH}", platform, encrypted)
+
+
+@pytest.fixture
+async def wechat(platform, encrypted, assistant, session):
+    runner, client = await started(platform, encrypted, assistant, session)
+    yield client
+    await stop_wechat(runner)
+
+
+@pytest.fixture
+async def gazette_wechat(platform, encrypted, gazette_assistant, session):
+    runner, client = await started(platform, encrypted, gazette_assistant, session)
+    yield client
     await stop_wechat(runner)
 
 
@@ -145,13 +166,13 @@ async def test_url_verification_refuses_a_wrong_signature(wechat, tamper):
 
 
 async def test_question_answered_with_units_and_doc_no(wechat, assistant):
-    content = await wechat.ask("失业金怎么领")
+    content = await wechat.ask(QUESTION)
     lines = content.split("\n")
-    assert lines[0] == "【优化失业保险金发放领取程序】"
-    assert any("社保卡" in line and "失业保险金" in line for line in lines[1:])
+    assert lines[0] == "【推广电子社保卡】"
+    assert any("医保余额" in line for line in lines[1:])
     assert "牵头单位：市人社局" in lines
-    assert "责任单位：各县（市、区）人民政府" in lines
-    assert "《黄石市公共服务质量提升行动方案》黄政办发〔2022〕58号" in content
+    assert "责任单位：市医保局" in lines
+    assert "《江城市便民服务提升方案》江政办发〔2023〕14号" in content
     assert lines[-1] == texts.WECHAT_FOLLOW_UP
     assert logged(assistant) == 1
 
@@ -176,7 +197,7 @@ async def test_safe_mode_refuses_plain_messages(assistant, session):
     runner = await start_wechat(server_settings(platform), assistant)
     host, port = runner.addresses[0][:2]
     try:
-        params, body = platform.post_params_and_body(platform.text_message_xml("o1", "失业金怎么领", 1), False)
+        params, body = platform.post_params_and_body(platform.text_message_xml("o1", QUESTION, 1), False)
         async with session.post(f"http://{host}:{port}{PATH}", params=params, data=body) as response:
             assert response.status == 403
         assert assistant.log.stats().questions == 0
@@ -184,12 +205,56 @@ async def test_safe_mode_refuses_plain_messages(assistant, session):
         await stop_wechat(runner)
 
 
+# --- replays: a signed request is fresh and used once --------------------------------------------------
+
+
+@pytest.mark.parametrize("skew", [-301, 301, -86400])
+async def test_stale_or_future_request_refused(wechat, assistant, skew):
+    """A request signed minutes ago (or ahead) is refused: a captured one cannot be replayed later."""
+    stamp = str(int(time.time()) + skew)
+    xml = wechat.platform.text_message_xml("o_citizen", QUESTION, next(msg_ids))
+    params, body = wechat.platform.post_params_and_body(xml, wechat.encrypted, timestamp=stamp)
+    assert (await wechat.raw("POST", params, body))[0] == 403
+    verify = wechat.platform.verify_params("echo", timestamp=stamp)
+    status, text = await wechat.raw("GET", verify)
+    assert status == 403 and "echo" not in text
+    assert logged(assistant) == 0
+
+
+async def test_replayed_request_refused(wechat, assistant):
+    """The same signed request twice: answered once, then refused, even within the time window."""
+    xml = wechat.platform.text_message_xml("o_victim", QUESTION, next(msg_ids))
+    params, body = wechat.platform.post_params_and_body(xml, wechat.encrypted)
+    assert (await wechat.raw("POST", params, body))[0] == 200
+    assert (await wechat.raw("POST", params, body))[0] == 403
+    verify = wechat.platform.verify_params("echo")
+    assert (await wechat.raw("GET", verify))[0] == 200
+    assert (await wechat.raw("GET", verify))[0] == 403
+    assert logged(assistant) == 1
+
+
+async def test_captured_url_cannot_carry_a_forged_body(assistant, session):
+    """Plain mode signs only the URL: a captured URL reused with another body must not post as the
+    victim (their rate limit, their 「更多」)."""
+    platform = WeChatPlatform(TOKEN)
+    runner, client = await serve(build_wechat_app(make_settings(), assistant), session, platform, False)
+    try:
+        params, body = platform.post_params_and_body(platform.text_message_xml("o_victim", "图书馆几点关门", 1), False)
+        assert (await client.raw("POST", params, body))[0] == 200
+        forged = platform.text_message_xml("o_victim", "更多", 2).encode()
+        status, text = await client.raw("POST", params, forged)
+        assert status == 403 and "图书馆" not in text
+        assert logged(assistant) == 1
+    finally:
+        await runner.cleanup()
+
+
 # --- refused requests: nothing processed, nothing logged ---------------------------------------------
 
 
 async def test_wrong_signature_refused_and_nothing_processed(wechat, assistant):
     msg_id = next(msg_ids)
-    xml = wechat.platform.text_message_xml("o_citizen", "失业金怎么领", msg_id)
+    xml = wechat.platform.text_message_xml("o_citizen", QUESTION, msg_id)
     params, body = wechat.platform.post_params_and_body(xml, wechat.encrypted)
     assert (await wechat.raw("POST", {**params, "signature": "0" * 40}, body))[0] == 403
     if wechat.encrypted:
@@ -198,7 +263,7 @@ async def test_wrong_signature_refused_and_nothing_processed(wechat, assistant):
         assert (await wechat.raw("POST", *impostor.post_params_and_body(xml, True)))[0] == 403
     assert logged(assistant) == 0
     # The refused MsgId was not remembered: the genuine message is answered afterwards.
-    assert "市人社局" in await wechat.ask("失业金怎么领", msg_id=msg_id)
+    assert "市人社局" in await wechat.ask(QUESTION, msg_id=msg_id)
     assert logged(assistant) == 1
 
 
@@ -207,7 +272,7 @@ async def test_message_for_another_app_id_refused(assistant, session):
     theirs = WeChatPlatform(TOKEN, ours.aes_key, "wx_other_account")
     runner, client = await serve(build_wechat_app(server_settings(ours), assistant), session, theirs, True)
     try:
-        status, _ = await client.post(theirs.text_message_xml("o_citizen", "失业金怎么领", next(msg_ids)))
+        status, _ = await client.post(theirs.text_message_xml("o_citizen", QUESTION, next(msg_ids)))
         assert status == 400 and logged(assistant) == 0
     finally:
         await runner.cleanup()
@@ -217,17 +282,15 @@ async def test_encrypted_message_to_a_plain_server_refused(assistant, session):
     platform = WeChatPlatform(TOKEN, WeChatPlatform.random_aes_key(), DEFAULT_APP_ID)
     runner, client = await serve(build_wechat_app(make_settings(), assistant), session, platform, True)
     try:
-        status, _ = await client.post(platform.text_message_xml("o_citizen", "失业金怎么领", next(msg_ids)))
+        status, _ = await client.post(platform.text_message_xml("o_citizen", QUESTION, next(msg_ids)))
         assert status == 400 and logged(assistant) == 0
     finally:
         await runner.cleanup()
 
 
-async def test_xml_bomb_refused_fast_and_not_expanded(wechat, assistant):
-    started = time.monotonic()
+async def test_xml_bomb_refused_and_not_expanded(wechat, assistant):
     status, body = await wechat.post(WeChatPlatform.billion_laughs_xml())
     assert status == 400 and "lol" not in body
-    assert time.monotonic() - started < 1.0
     assert logged(assistant) == 0
 
 
@@ -238,9 +301,8 @@ async def test_xml_bomb_as_the_safe_mode_envelope_refused(assistant, session):
     runner, client = await serve(app, session, platform, True)
     try:
         params, _ = platform.post_params_and_body(platform.text_message_xml("o", "hi", 1), True)
-        started = time.monotonic()
         status, _ = await client.raw("POST", params, WeChatPlatform.billion_laughs_xml().encode())
-        assert status == 400 and time.monotonic() - started < 1.0 and logged(assistant) == 0
+        assert status == 400 and logged(assistant) == 0
     finally:
         await runner.cleanup()
 
@@ -269,28 +331,88 @@ async def test_oversized_chunked_body_refused(wechat, assistant):
     assert status == 413 and logged(assistant) == 0
 
 
+HEAD = "<ToUserName><![CDATA[gh_test]]></ToUserName>"
+MALFORMED = {
+    "msg_id_not_a_number": HEAD + "<FromUserName>o1</FromUserName><CreateTime>1700000000</CreateTime>"
+                           "<MsgType>text</MsgType><Content>hi</Content><MsgId>abc</MsgId>",
+    "create_time_not_a_number": HEAD + "<FromUserName>o1</FromUserName><CreateTime>soon</CreateTime>"
+                                "<MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId>",
+    "from_user_repeated": HEAD + "<FromUserName>o1</FromUserName><FromUserName>o2</FromUserName>"
+                          "<CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId>",
+    "from_user_missing": HEAD + "<CreateTime>1700000000</CreateTime><MsgType>text</MsgType><Content>hi</Content>"
+                         "<MsgId>1</MsgId>",
+    "nested_content": HEAD + "<FromUserName>o1</FromUserName><CreateTime>1700000000</CreateTime>"
+                      "<MsgType>text</MsgType><Content><b>hi</b><b>again</b></Content><MsgId>1</MsgId>",
+    "nested_msg_type": HEAD + "<FromUserName>o1</FromUserName><CreateTime>1</CreateTime><MsgType><a/></MsgType>",
+    "nested_event": HEAD + "<FromUserName>o1</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType>"
+                    "<Event><a/></Event>",
+    "empty_fields": "<ToUserName></ToUserName><FromUserName></FromUserName><CreateTime></CreateTime>"
+                    "<MsgType>text</MsgType><Content></Content><MsgId></MsgId>",
+    "huge_from_user": HEAD + "<FromUserName>" + "o" * 5000 + "</FromUserName><CreateTime>1</CreateTime>"
+                      "<MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId>",
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+async def test_malformed_but_signed_message_gets_400_and_one_log_line(wechat, assistant, caplog, case):
+    caplog.set_level(logging.INFO)
+    status, _ = await wechat.post(f"<xml>{MALFORMED[case]}</xml>")
+    assert status == 400 and logged(assistant) == 0
+    ours = [r for r in caplog.records if r.name == "handlers.wechat"]
+    assert len(ours) == 1 and ours[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "市人社局" in await wechat.ask(QUESTION, user="o1")  # and the endpoint still answers
+
+
+async def test_malformed_requests_never_get_a_500(wechat, assistant):
+    platform = wechat.platform
+    params, body = platform.post_params_and_body(platform.text_message_xml("o1", QUESTION, 1), wechat.encrypted)
+    attempts = [
+        ("POST", {**params, "encrypt_type": "aes", "msg_signature": "x"}, b"<xml><Encrypt>@@@</Encrypt></xml>"),
+        ("POST", {**params, "nonce": "\u4e00" * 1000}, body),
+        ("POST", {}, body),
+        ("GET", {}, None),
+        ("PUT", params, body),
+        ("POST", params, b"\xff\xfe" * 100),
+    ]
+    for method, query, payload in attempts:
+        status, _ = await wechat.raw(method, query, payload)
+        assert 400 <= status < 500, (method, query)
+    # Raw protocol garbage on the socket: aiohttp answers 400, the server lives on.
+    host, port = wechat.url.split("//")[1].split("/")[0].split(":")
+    for garbage in (b"GET /wechat?%ZZ%00 HTTP/1.1\r\nHost: x\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\r\n\r\n",
+                    b"POST /wechat HTTP/1.1\r\nContent-Length: -5\r\n\r\n"):
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(garbage)
+        status_line = await asyncio.wait_for(reader.readline(), 5)
+        writer.close()
+        assert status_line.split()[1].startswith(b"4"), status_line
+    assert logged(assistant) == 0
+    assert "市人社局" in await wechat.ask(QUESTION)
+
+
 # --- WeChat's retries ---------------------------------------------------------------------------------
 
 
 async def test_retry_gets_the_same_reply_and_is_logged_once(wechat, assistant):
     msg_id = next(msg_ids)
-    first = await wechat.ask("楼下广场舞太吵了", msg_id=msg_id)
-    again = await wechat.ask("楼下广场舞太吵了", msg_id=msg_id)
-    assert first == again and "噪声" in first
+    first = await wechat.ask(QUESTION, msg_id=msg_id)
+    again = await wechat.ask(QUESTION, msg_id=msg_id)
+    assert first == again and "医保余额" in first
     assert logged(assistant) == 1
 
 
 async def test_concurrent_retries_share_one_answer(wechat, assistant):
     msg_id = next(msg_ids)
-    replies = await asyncio.gather(*(wechat.ask("失业金怎么领", msg_id=msg_id) for _ in range(4)))
+    replies = await asyncio.gather(*(wechat.ask(QUESTION, msg_id=msg_id) for _ in range(4)))
     assert len(set(replies)) == 1 and "市人社局" in replies[0]
     assert logged(assistant) == 1
 
 
 async def test_same_msg_id_from_another_user_is_another_message(wechat, assistant):
     msg_id = next(msg_ids)
-    await wechat.ask("失业金怎么领", user="o_one", msg_id=msg_id)
-    await wechat.ask("失业金怎么领", user="o_two", msg_id=msg_id)
+    await wechat.ask(QUESTION, user="o_one", msg_id=msg_id)
+    await wechat.ask(QUESTION, user="o_two", msg_id=msg_id)
     assert logged(assistant) == 2
 
 
@@ -299,15 +421,13 @@ async def test_deadline_gives_an_apology_and_a_retry_gets_the_answer(platform, e
     runner, client = await serve(app, session, platform, encrypted)
     try:
         msg_id = next(msg_ids)
-        started = time.monotonic()
-        assert await client.ask("失业金怎么领", msg_id=msg_id) == texts.WECHAT_TIMEOUT
-        assert time.monotonic() - started < 1.0
+        assert await client.ask(QUESTION, msg_id=msg_id) == texts.WECHAT_TIMEOUT
         for _ in range(100):  # the answer is still computed once, in the background
             if logged(assistant):
                 break
             await asyncio.sleep(0.02)
         # A retry with a budget would now get the answer; here the task is done, so even 0 s suffices.
-        assert "市人社局" in await client.ask("失业金怎么领", msg_id=msg_id)
+        assert "市人社局" in await client.ask(QUESTION, msg_id=msg_id)
         assert logged(assistant) == 1
     finally:
         await runner.cleanup()
@@ -316,43 +436,43 @@ async def test_deadline_gives_an_apology_and_a_retry_gets_the_answer(platform, e
 # --- 「更多」, 「全文」, 「下一条」 -------------------------------------------------------------------
 
 
-async def test_more_continues_a_long_answer(wechat, assistant):
-    expected = render_wechat(assistant.kb.ask(LONG_QUESTION))
+async def test_more_continues_a_long_answer(gazette_wechat, gazette_assistant):
+    expected = render_wechat(gazette_assistant.kb.ask(LONG_QUESTION))
     assert expected.rest, "the long question no longer needs 「更多」; pick a longer one"
-    first = await wechat.ask(LONG_QUESTION)
+    first = await gazette_wechat.ask(LONG_QUESTION)
     assert first == expected.text and first.endswith(texts.MORE_HINT)
-    parts = [await wechat.ask("更多") for _ in expected.rest]
+    parts = [await gazette_wechat.ask("更多") for _ in expected.rest]
     assert parts == list(expected.rest)
     assert not parts[-1].endswith(texts.MORE_HINT)
-    assert await wechat.ask("更多。") == texts.NO_MORE
-    assert logged(assistant) == 1  # 「更多」 is not a question
+    assert await gazette_wechat.ask("更多。") == texts.NO_MORE
+    assert logged(gazette_assistant) == 1  # 「更多」 is not a question
 
 
-async def test_more_retry_repeats_the_part_instead_of_skipping_one(wechat):
-    await wechat.ask(LONG_QUESTION)
+async def test_more_retry_repeats_the_part_instead_of_skipping_one(gazette_wechat):
+    await gazette_wechat.ask(LONG_QUESTION)
     msg_id = next(msg_ids)
-    first = await wechat.ask("更多", msg_id=msg_id)
-    assert await wechat.ask("更多", msg_id=msg_id) == first
-    assert await wechat.ask("更多") != first
+    first = await gazette_wechat.ask("更多", msg_id=msg_id)
+    assert await gazette_wechat.ask("更多", msg_id=msg_id) == first
+    assert await gazette_wechat.ask("更多") != first
 
 
-async def test_notice_outline_continues_with_more(wechat):
-    first = await wechat.ask("58号文")
+async def test_notice_outline_continues_with_more(gazette_wechat):
+    first = await gazette_wechat.ask("58号文")
     assert first.startswith("《黄石市公共服务质量提升行动方案》") and first.endswith(texts.MORE_HINT)
-    assert "保障措施" in await wechat.ask("更多")
+    assert "保障措施" in await gazette_wechat.ask("更多")
 
 
-async def test_full_clause_and_next_hit(wechat, assistant):
-    answer = assistant.kb.ask("失业金怎么领")
-    await wechat.ask("失业金怎么领")
-    full = await wechat.ask("全文")
+async def test_full_clause_and_next_hit(gazette_wechat, gazette_assistant):
+    answer = gazette_assistant.kb.ask("失业金怎么领")
+    await gazette_wechat.ask("失业金怎么领")
+    full = await gazette_wechat.ask("全文")
     assert answer.hits[0].clause.text in full and texts.WECHAT_FOLLOW_UP not in full
-    second = await wechat.ask("下一条")
+    second = await gazette_wechat.ask("下一条")
     assert second == render_wechat(answer, 1).text and answer.hits[1].clause.title in second
     for _ in range(len(answer.hits[:5]) - 2):
-        await wechat.ask("下一条")
-    assert await wechat.ask("下一条") == texts.NO_MORE
-    assert logged(assistant) == 1
+        await gazette_wechat.ask("下一条")
+    assert await gazette_wechat.ask("下一条") == texts.NO_MORE
+    assert logged(gazette_assistant) == 1
 
 
 async def test_commands_without_a_question_first(wechat):
@@ -360,11 +480,11 @@ async def test_commands_without_a_question_first(wechat):
         assert await wechat.ask(command, user="o_new") == texts.EMPTY_QUESTION
 
 
-async def test_each_user_has_their_own_continuation(wechat):
-    await wechat.ask(LONG_QUESTION, user="o_long")
-    await wechat.ask("失业金怎么领", user="o_short")
-    assert await wechat.ask("更多", user="o_short") == texts.NO_MORE
-    assert await wechat.ask("更多", user="o_long") != texts.NO_MORE
+async def test_each_user_has_their_own_continuation(gazette_wechat):
+    await gazette_wechat.ask(LONG_QUESTION, user="o_long")
+    await gazette_wechat.ask("失业金怎么领", user="o_short")
+    assert await gazette_wechat.ask("更多", user="o_short") == texts.NO_MORE
+    assert await gazette_wechat.ask("更多", user="o_long") != texts.NO_MORE
 
 
 # --- other messages and events ----------------------------------------------------------------------
@@ -380,7 +500,7 @@ async def test_voice_without_recognition_gets_a_hint_and_with_it_an_answer(wecha
     plain = await wechat.send(wechat.platform.voice_message_xml("o_citizen", "MEDIA_2", next(msg_ids)))
     assert plain["Content"] == texts.NON_TEXT
     heard = await wechat.send(wechat.platform.voice_message_xml(
-        "o_citizen", "MEDIA_3", next(msg_ids), recognition="失业金怎么领。"))
+        "o_citizen", "MEDIA_3", next(msg_ids), recognition=QUESTION + "。"))
     assert "市人社局" in heard["Content"] and logged(assistant) == 1
 
 
@@ -406,15 +526,15 @@ async def test_human_or_hotline_gets_12345(wechat, assistant, words):
     assert logged(assistant) == 0
 
 
-async def test_rate_limit_warns_once_then_stays_silent(kb, querylog, session):
+async def test_rate_limit_warns_once_then_stays_silent(tiny_kb, querylog, session):
     platform = WeChatPlatform(TOKEN)
-    limited = Assistant(kb, querylog, rate_limit=2)
+    limited = Assistant(tiny_kb, querylog, rate_limit=2)
     runner, client = await serve(build_wechat_app(make_settings(), limited), session, platform, False)
     try:
-        answers = [await client.ask("失业金怎么领", user="o_fast") for _ in range(4)]
+        answers = [await client.ask(QUESTION, user="o_fast") for _ in range(4)]
         assert "市人社局" in answers[0] and "市人社局" in answers[1]
         assert answers[2:] == [texts.SLOW_DOWN, ""]  # "" is WeChat's "success": nothing shown
-        assert "市人社局" in await client.ask("失业金怎么领", user="o_calm")
+        assert "市人社局" in await client.ask(QUESTION, user="o_calm")
         assert logged(limited) == 3
     finally:
         await runner.cleanup()
@@ -422,7 +542,7 @@ async def test_rate_limit_warns_once_then_stays_silent(kb, querylog, session):
 
 async def test_logs_keep_no_openid(wechat, caplog):
     caplog.set_level(logging.DEBUG)
-    await wechat.ask("失业金怎么领", user="o_private_openid")
+    await wechat.ask(QUESTION, user="o_private_openid")
     await wechat.post(WeChatPlatform.billion_laughs_xml())
     assert "o_private_openid" not in caplog.text and "o_attacker" not in caplog.text
 
@@ -442,15 +562,3 @@ def test_settings_are_checked(assistant):
 def test_compact_reads_commands_loosely():
     assert compact(" 更 多。") == compact("更多！") == compact("更多") == "更多"
     assert compact("ＭＯＲＥ") == "more"
-
-
-def test_ttl_cache_expires_and_stays_bounded():
-    now = [0.0]
-    cache = TtlCache(ttl=10, maxsize=3, clock=lambda: now[0])
-    for key in "abcd":
-        cache.set(key, key.upper())
-    assert cache.get("a") is None and cache.get("d") == "D"
-    now[0] = 11
-    assert cache.get("d") is None
-    cache.set("e", "E")
-    assert cache.get("e") == "E" and len(cache._items) == 1

@@ -116,6 +116,7 @@ class FakeBotApi:
         self._updates: list[dict[str, Any]] = []
         self._calls: list[Call] = []
         self._failures: dict[str, _Failure] = {}
+        self._chat_failures: dict[str, _Failure] = {}  # by chat id: every call naming that chat
         self._messages: dict[int, dict[str, Any]] = {}  # messages the bot sent, by id
         self._users: dict[int, dict[str, Any]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
@@ -275,6 +276,14 @@ class FakeBotApi:
         description = description or _DEFAULT_ERRORS.get(status, f"Error {status}")
         self._failures[method.lower()] = _Failure(status, description, retry_after, count)
 
+    def fail_chat(self, chat_id: int, status: int = 429, retry_after: int | None = None, count: int = 1) -> None:
+        """Answer the next ``count`` calls naming ``chat_id`` (any method) with a Telegram-style error,
+        as Telegram's per-chat flood limit does."""
+        if status == 429:
+            retry_after = 1 if retry_after is None else retry_after
+        description = f"Too Many Requests: retry after {retry_after}" if status == 429 else f"Error {status}"
+        self._chat_failures[str(chat_id)] = _Failure(status, description, retry_after, count)
+
     def calls(self, method: str | None = None, include_failed: bool = False) -> list[Call]:
         """Recorded calls, oldest first.
 
@@ -315,11 +324,13 @@ class FakeBotApi:
         method = request.match_info["method"]
         params = await _read_params(request)
 
-        failure = self._failures.get(method.lower())
+        chat = str(params.get("chat_id", ""))
+        failures, key = (self._chat_failures, chat) if chat in self._chat_failures else (self._failures, method.lower())
+        failure = failures.get(key)
         if failure is not None:
             failure.remaining -= 1
             if failure.remaining <= 0:
-                del self._failures[method.lower()]
+                del failures[key]
             self._record(Call(method, params, failure.status))
             body: dict[str, Any] = {
                 "ok": False,

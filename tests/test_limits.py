@@ -1,0 +1,173 @@
+"""Per-file faults end as one report line naming the file, in bounded time and memory: a file the
+bot may not read, a huge file, 100,000 nested <div>s, a .docx that unpacks to far more than it weighs."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from knowledge.errors import BuildError, SourceError
+from knowledge.limits import MAX_FILE_BYTES, MAX_XML_PART_BYTES
+from knowledge.sources import read_text
+from knowledge.store import build
+
+HANG_GUARD = 120  # seconds: far beyond what a linear pass needs, far below what a quadratic one took
+
+
+def peak_memory_of_reading(path: Path) -> tuple[int, str]:
+    """(peak bytes Python allocated, the refusal) for read_text(path), in a fresh interpreter so
+    that nothing else running in the test process counts."""
+    script = (
+        "import sys, tracemalloc\n"
+        "from knowledge.sources import read_text, SourceError\n"
+        "tracemalloc.start()\n"
+        "try:\n    read_text(sys.argv[1]); reason = ''\n"
+        "except SourceError as exc:\n    reason = exc.reason\n"
+        "print(tracemalloc.get_traced_memory()[1]); print(reason)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                          timeout=HANG_GUARD, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    peak, reason = done.stdout.split("\n", 1)
+    return int(peak), reason.strip()
+
+
+def finishes(function, *args):
+    """function(*args), failing the test instead of hanging when it does not return in time."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result(timeout=HANG_GUARD)
+
+
+def unreadable(path: Path) -> Path:
+    """A knowledge file that raises PermissionError when read, even for root."""
+    if os.geteuid() != 0:
+        path.write_text("通知", encoding="utf-8")
+        path.chmod(0)
+        return path
+    # root reads any mode-000 file; a write-only sysctl is refused even to root
+    target = Path("/proc/sys/vm/compact_memory")
+    try:
+        target.read_bytes()
+    except PermissionError:
+        path.symlink_to(target)
+        return path
+    pytest.skip("no file here refuses root")
+
+
+def failure_lines(folder: Path, db: Path) -> list[str]:
+    with pytest.raises(BuildError) as error:
+        finishes(build, folder, db)
+    return error.value.reasons
+
+
+def test_unreadable_file_is_a_report_line_not_a_traceback(tiny_dir, tmp_path):
+    unreadable(tiny_dir / "locked.txt")
+    lines = failure_lines(tiny_dir, tmp_path / "kb.db")
+    assert lines == ["locked.txt：没有读取这个文件的权限"]
+    result = CliRunner().invoke(cli, ["--knowledge", str(tiny_dir), "--db", str(tmp_path / "kb.db"), "reload"])
+    assert result.exit_code != 0 and "locked.txt" in result.output and "Traceback" not in result.output
+
+
+def test_huge_file_is_named_once_without_being_read(tiny_dir, tmp_path):
+    huge = tiny_dir / "dump.txt"
+    with open(huge, "wb") as file:  # 200 MB, sparse: costs no disk, and must not cost memory either
+        file.truncate(200 * 1024 * 1024)
+    lines = failure_lines(tiny_dir, tmp_path / "kb.db")
+    assert len(lines) == 1 and lines[0].startswith("dump.txt：文件太大")
+    peak, reason = peak_memory_of_reading(huge)
+    assert reason.startswith("文件太大") and peak < MAX_FILE_BYTES // 2
+
+
+def test_deeply_nested_html_is_read_in_linear_time(tmp_path):
+    depth = 100_000
+    page = tmp_path / "nested.html"
+    page.write_text("<html><body>" + "<div class='content'>" * depth + "一、便民服务" + "</div>" * depth
+                    + "</body></html>", encoding="utf-8")
+    assert finishes(read_text, page) == "一、便民服务"
+
+
+def docx_bytes(xml_padding: int = 0) -> bytes:
+    """A real .docx whose document.xml is padded with `xml_padding` spaces (which compress to nothing)."""
+    document = docx.Document()
+    document.add_paragraph("一、便民服务")
+    plain = io.BytesIO()
+    document.save(plain)
+    source = zipfile.ZipFile(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if part.filename != "word/document.xml" or not xml_padding:
+                target.writestr(part, data)
+                continue
+            with target.open(part.filename, "w", force_zip64=True) as stream:
+                head, tail = data.rsplit(b"</w:document>", 1)
+                stream.write(head)
+                chunk = b" " * (1024 * 1024)
+                for _ in range(xml_padding // len(chunk)):
+                    stream.write(chunk)
+                stream.write(b"</w:document>" + tail)
+    return out.getvalue()
+
+
+def test_docx_zip_bomb_refused_before_it_is_unpacked(tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    bomb.write_bytes(docx_bytes(MAX_XML_PART_BYTES + 8 * 1024 * 1024))
+    assert bomb.stat().st_size < MAX_XML_PART_BYTES // 100  # small on disk, huge unpacked
+    with pytest.raises(SourceError) as error:
+        finishes(read_text, bomb)
+    assert "bomb.docx" in str(error.value) and "解压后太大" in error.value.reason
+    peak, reason = peak_memory_of_reading(bomb)
+    assert "解压后太大" in reason and peak < MAX_XML_PART_BYTES // 2  # refused from the directory, unpacked never
+
+
+def test_docx_lying_about_its_unpacked_size_is_refused(tmp_path):
+    """An archive declaring a small size for a large part: zipfile stops at the declared size."""
+    data = bytearray(docx_bytes(4 * 1024 * 1024))
+    directory = data.rfind(b"PK\x01\x02")
+    while directory != -1:  # every central directory entry and local header: declare 1 KB unpacked
+        if data[directory + 46:directory + 46 + 17] == b"word/document.xml":
+            data[directory + 24:directory + 28] = (1024).to_bytes(4, "little")
+            local = int.from_bytes(data[directory + 42:directory + 46], "little")
+            data[local + 22:local + 26] = (1024).to_bytes(4, "little")
+        directory = data.rfind(b"PK\x01\x02", 0, directory)
+    liar = tmp_path / "liar.docx"
+    liar.write_bytes(bytes(data))
+    with pytest.raises(SourceError) as error:
+        finishes(read_text, liar)
+    assert "liar.docx" in str(error.value)
+
+
+def test_an_ordinary_docx_still_reads(tmp_path):
+    path = tmp_path / "ok.docx"
+    path.write_bytes(docx_bytes())
+    assert read_text(path) == "一、便民服务"
+
+
+def test_one_file_cannot_bury_the_report_in_warnings(tmp_path):
+    """Forty notices without 文号 or units in one file: a few lines and a count, not eighty lines."""
+    from knowledge.store import MAX_WARNINGS_PER_FILE
+    from tests.conftest import TINY_NOTICE
+
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    bare = TINY_NOTICE.replace("江政办发〔2023〕14号\n", "")
+    for annotation in ("（牵头单位：市文化局；责任单位：各区人民政府）", "（牵头单位：市交通局；责任单位：市公交集团）",
+                       "（牵头单位：市人社局；责任单位：市医保局）"):
+        bare = bare.replace(annotation, "")
+    notices = [bare.replace("便民服务提升方案", f"第{i}项服务方案") for i in range(40)]
+    (folder / "dump.txt").write_text("\n".join(notices), encoding="utf-8")
+    report = build(folder, tmp_path / "kb.db")
+    assert len(report.notices) > 30
+    assert len(report.warnings) == MAX_WARNINGS_PER_FILE + 1
+    assert report.warnings[-1].startswith("dump.txt：另有")
