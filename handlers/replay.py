@@ -2,11 +2,14 @@
 
 WeChat signs only (token, timestamp, nonce) in the URL; the body of a plain-mode message is not
 signed at all. So a request is refused when its timestamp is more than `MAX_AGE` seconds from our
-clock, and a (timestamp, nonce) pair is accepted once while it could still pass that check.
+clock, and a (timestamp, nonce) pair is accepted with one request only while it could still pass that
+check: the same request again is WeChat retrying (answered from the first delivery, logged once), the
+same pair with another body is a forgery and refused.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 
@@ -32,13 +35,14 @@ class ReplayGuard:
             return False
         return abs(self.clock() - int(timestamp)) <= self.max_age
 
-    def admit(self, timestamp: str, nonce: str) -> str:
-        """'ok' the first time a fresh pair is seen, 'stale' for an old or future one, 'replayed' after."""
+    def admit(self, timestamp: str, nonce: str, request: bytes = b"") -> str:
+        """'ok' for a fresh pair first seen or seen with this very request (a retry), 'stale' for an old
+        or future timestamp, 'replayed' for a pair seen with another request."""
         if not self.fresh(timestamp):
             return "stale"
-        key = (timestamp, nonce)
+        key, digest = (timestamp, nonce), hashlib.sha256(request).digest()
         with self._lock:
-            if key in self._seen:
+            if self._seen.get(key, digest) != digest:
                 return "replayed"
-            self._seen[key] = True
+            self._seen[key] = digest
         return "ok"

@@ -123,11 +123,12 @@ class WeChatEndpoint:
             return False
         return True
 
-    def refusal(self, query) -> web.Response | None:
-        """403 unless the URL is signed with our token, recent, and not seen before (a replay)."""
+    def refusal(self, query, request: bytes = b"") -> web.Response | None:
+        """403 unless the URL is signed with our token, recent, and its (timestamp, nonce) has not come
+        with another request (a replay); `request` is all the request carries besides the signature."""
         if not self.signed(query):
             return web.Response(status=403, text="invalid signature")
-        verdict = self.replays.admit(query.get("timestamp", ""), query.get("nonce", ""))
+        verdict = self.replays.admit(query.get("timestamp", ""), query.get("nonce", ""), request)
         if verdict != "ok":
             log.info("WeChat: refused a %s request", verdict)
             return web.Response(status=403, text=f"{verdict} request")
@@ -135,7 +136,7 @@ class WeChatEndpoint:
 
     async def verify(self, request: web.Request) -> web.Response:
         """URL verification when the URL is saved in the console: echo `echostr` (plain even in safe mode)."""
-        refused = self.refusal(request.query)
+        refused = self.refusal(request.query, request.query_string.encode())
         if refused is not None:
             return refused
         if "echostr" not in request.query:
@@ -146,13 +147,15 @@ class WeChatEndpoint:
         """One message or event in, one passive reply (or "success") out, within the deadline."""
         started = time.monotonic()
         query = request.query
-        refused = self.refusal(query)
-        if refused is not None:
-            return refused
+        if not self.signed(query) or not self.replays.fresh(query.get("timestamp", "")):
+            return self.refusal(query)  # refused before a byte of the body is read
         if request.content_length is not None and request.content_length > MAX_BODY:
             return web.Response(status=413, text="body too large")
         # 413 past client_max_size without a Content-Length; 408 when the body is too slow
         body = await read_body(request, self.body_timeout)
+        refused = self.refusal(query, request.query_string.encode() + b"\n" + body)
+        if refused is not None:
+            return refused
         encrypted = query.get("encrypt_type", "raw") == "aes"
         if self.crypto is not None and not encrypted:
             # Safe mode signs the body; a plain request carries only a replayable URL signature.

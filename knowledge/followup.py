@@ -32,6 +32,7 @@ WHO_OR_WHERE = re.compile(
 )
 CENTRAL = 0.8  # a qualifier a narrowed clause is about (its heading, or mentioned again and again)
 BROAD = 0.6  # a word whose idf is below this share of the rarest word's is found in many clauses: a qualifier
+BROAD_MIN_CLAUSES = 3  # …and in at least this many clauses
 
 
 def follow_up(question: str, previous: Hit, others: tuple[Hit, ...], index: Index) -> Answer | None:
@@ -46,10 +47,17 @@ def follow_up(question: str, previous: Hit, others: tuple[Hit, ...], index: Inde
     asks_who = bool(WHO_OR_WHERE.search(text))
     if not topics:  # 「要带什么材料」, 「找哪个部门」: the same clause, its sentences on what was asked first
         return continued(question, focused(previous, text, index), others, asks_who)
-    if other_words or any(c.importance >= BROAD * index.max_idf for c in topics):
+    if other_words or not all(broad(c, index) for c in topics):
         return None  # a topic of its own (垃圾分类), or a whole new question (老年人有什么优惠)
     # 「那农村呢」: nothing but a broad qualifier of the topic on the table
     return continued(question, narrowed_hit(text, previous, topics, index), others, asks_who)
+
+
+def broad(concept: Concept, index: Index) -> bool:
+    """A word of many clauses (农村, 老人): common across the notices, and in several clauses at least,
+    so that in a knowledge base of a few clauses every word is not taken for a qualifier."""
+    clauses = max((index.df.get(term, 0) for term, _ in concept.terms), default=0)
+    return concept.importance < BROAD * index.max_idf and clauses >= BROAD_MIN_CLAUSES
 
 
 def qualified(question: str, previous: Hit, others: tuple[Hit, ...], index: Index) -> Answer | None:

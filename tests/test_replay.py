@@ -7,11 +7,12 @@ def guard_at(now: float, **kwargs) -> ReplayGuard:
     return ReplayGuard(clock=lambda: now, **kwargs)
 
 
-def test_fresh_pair_accepted_once():
+def test_fresh_pair_accepted_with_one_request_only():
     guard = guard_at(1_700_000_000)
-    assert guard.admit("1700000000", "123") == "ok"
-    assert guard.admit("1700000000", "123") == "replayed"
-    assert guard.admit("1700000000", "124") == "ok"
+    assert guard.admit("1700000000", "123", b"question") == "ok"
+    assert guard.admit("1700000000", "123", b"question") == "ok"  # the platform retrying
+    assert guard.admit("1700000000", "123", b"forged") == "replayed"
+    assert guard.admit("1700000000", "124", b"forged") == "ok"
 
 
 def test_old_future_and_malformed_timestamps_are_stale():
