@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from knowledge import store
+from knowledge import store, wordindex
 from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
 from knowledge.bundled import BUNDLED_NOTICES
 from knowledge.damage import DamagedDatabase, set_aside
@@ -21,15 +21,57 @@ from knowledge.model import Answer, Hit, ReloadReport
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
-from knowledge.tokens import dictionary_tags
+from knowledge.tokens import Tokenizer, dictionary_tags
 
 log = logging.getLogger(__name__)
 
 
-def load_index(db_path: Path, lexicon: Lexicon) -> Index:
+def load_index(db_path: Path, lexicon: Lexicon, made: WordMaker | None = None) -> Index:
     """The Index of a knowledge base file: the one way an Index is made, at start-up and after a reload,
-    so what was written is what is read back."""
-    return Index(store.read(db_path), lexicon)
+    so what was written is what is read back. The clauses' words come stored with them; words made
+    with another lexicon or tokenizer are made afresh. `made`: the build that just wrote the file, whose
+    tokenizer is the one this file's words call for (jieba's dictionary is then not read twice)."""
+    notices, rows = store.read_with_tables(db_path, wordindex.TABLES)
+    stored = stored_words(rows, lexicon, sum(len(n.clauses) for n in notices))
+    tokenizer = made.tokenizer_for(stored, lexicon) if made and stored else None
+    return Index(notices, lexicon, stored, tokenizer)
+
+
+def stored_words(rows: dict | None, lexicon: Lexicon, clauses: int) -> wordindex.StoredWords | None:
+    """The stored words in a file's rows, when made with this lexicon and tokenizer for these clauses."""
+    stored = wordindex.from_tables(rows) if rows else None
+    if stored is None or stored.fingerprint != wordindex.fingerprint(lexicon) or len(stored.words) != clauses:
+        return None
+    return stored
+
+
+class WordMaker:
+    """What a build stores beside the notices (`store.ExtraTables`): the words of an Index made from
+    them, tokenised here once."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.tokenizer: Tokenizer | None = None
+
+    def __call__(self, notices) -> dict[str, list[dict]]:
+        index = Index(notices, self.lexicon)
+        self.tokenizer = index.tokenizer
+        return wordindex.tables(index.stored_words(wordindex.fingerprint(self.lexicon)))
+
+    def tokenizer_for(self, stored: wordindex.StoredWords, lexicon: Lexicon) -> Tokenizer | None:
+        """This build's tokenizer, when it is the one the stored words were made with."""
+        same = lexicon is self.lexicon and self.tokenizer and self.tokenizer.knowledge_terms == set(stored.key_terms)
+        return self.tokenizer if same else None
+
+
+def words_current(db_path: Path, lexicon: Lexicon) -> bool:
+    """Whether the file's stored words were made with this lexicon and tokenizer."""
+    try:
+        rows = store.read_tables(db_path, ("word_meta",))
+    except Exception:  # unreadable: rebuilt like a file without words
+        return False
+    meta = dict(rows["word_meta"]) if rows else {}
+    return meta.get("fingerprint") == f'"{wordindex.fingerprint(lexicon)}"'.encode()
 
 
 _warmed = threading.Event()
@@ -54,11 +96,13 @@ class KnowledgeBase:
         self._reload_lock = threading.Lock()
         self.last_report: ReloadReport | None = None
         self.repairs: list[str] = []  # damaged files set aside, for the next report to say
-        if self._built_from() != str(self.knowledge_dir.resolve()):
-            # Missing, damaged, or built from another directory: build it from this one.
-            self._build()
+        lexicon = load_lexicon(lexicon_dir)
+        made = None
+        if self._built_from() != str(self.knowledge_dir.resolve()) or not words_current(self.db_path, lexicon):
+            # Missing, damaged, built from another directory or with another lexicon: build it.
+            made = self._build(lexicon)
         self._db_seen = self.db_signature()
-        self.index = self._load(load_lexicon(lexicon_dir))
+        self.index = self._load(lexicon, made)
         warm_up()
 
     def _built_from(self) -> str:
@@ -69,27 +113,28 @@ class KnowledgeBase:
             self._set_aside()
             return ""
 
-    def _build(self) -> None:
+    def _build(self, lexicon: Lexicon) -> WordMaker:
         """Build the file from the knowledge directory; the report says which damaged file was set aside."""
         # Nobody sees this report: its new notices stay pending for the next reload's report.
-        report = store.build(self.knowledge_dir, self.db_path, reported=False)
+        made = WordMaker(lexicon)
+        report = store.build(self.knowledge_dir, self.db_path, reported=False, extra=made)
         self.last_report = replace(report, warnings=(*self.repairs, *report.warnings))
         self.repairs.clear()
         self._db_seen = self.db_signature()
+        return made
 
     def _set_aside(self) -> None:
         aside = set_aside(self.db_path)
         log.warning("the knowledge base was damaged; it is rebuilt from %s", self.knowledge_dir)
         self.repairs.append(f"原知识库文件已损坏，已改名为 {aside.name} 保留，并从知识文件重新生成")
 
-    def _load(self, lexicon: Lexicon) -> Index:
+    def _load(self, lexicon: Lexicon, made: WordMaker | None = None) -> Index:
         """The stored file's Index; a file found damaged only now is set aside and rebuilt once."""
         try:
-            return load_index(self.db_path, lexicon)
+            return load_index(self.db_path, lexicon, made)
         except DamagedDatabase:
             self._set_aside()
-            self._build()
-            return load_index(self.db_path, lexicon)
+            return load_index(self.db_path, lexicon, self._build(lexicon))
 
     def ask(self, question: str, limit: int = RESULTS, context: tuple[Hit, ...] = ()) -> Answer:
         """An answer; `context` (the results last shown, the clause on screen first) for follow-ups."""
@@ -112,8 +157,9 @@ class KnowledgeBase:
         with self._reload_lock:
             started = time.perf_counter()
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
-            report = store.build(self.knowledge_dir, self.db_path, progress)
-            index = self._load(lexicon)
+            made = WordMaker(lexicon)
+            report = store.build(self.knowledge_dir, self.db_path, progress, extra=made)
+            index = self._load(lexicon, made)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()
             warnings = (*self.repairs, *report.warnings, *lexicon.conflicts())
@@ -138,13 +184,14 @@ class KnowledgeBase:
             if not seen or seen == self._db_seen:
                 return False
             self._db_seen = seen
+            lexicon, made = load_lexicon(self.lexicon_dir), None
             try:
                 if store.checked_built_from(self.db_path) != str(self.knowledge_dir.resolve()):
                     return False  # rebuilt from another directory (a test run): keep serving ours
             except DamagedDatabase:  # damaged on disk while we serve from memory: rebuilt, so a restart is sound
                 self._set_aside()
-                self._build()
-            self.index = self._load(load_lexicon(self.lexicon_dir))
+                made = self._build(lexicon)
+            self.index = self._load(lexicon, made)
             return True
 
     def sources_signature(self) -> tuple:

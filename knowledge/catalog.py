@@ -7,6 +7,7 @@ answer.py asks these questions; nothing here ranks clauses (that is search.py).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from knowledge.docref import doc_number
 from knowledge.model import DocNumber, Notice
@@ -20,14 +21,18 @@ TOPIC_COUNT = 10
 class Catalog:
     """Notices, units and topics of one knowledge base, by name."""
 
-    def __init__(self, notices: list[Notice], topic_word=lambda title: ""):
+    def __init__(self, notices: list[Notice], topic_word=lambda title: "", stored: dict | None = None):
+        """`stored`: what `parts()` gave for these notices at the build, so nothing is worked out again."""
         self.notices = notices
         self.numbers: list[tuple[DocNumber, Notice]] = [(doc_number(n.doc_no), n) for n in notices]
-        self.unit_names = _unit_names(notices)
-        self._titles = [(n, _title_pieces(n)) for n in notices]
-        self._six = frozenset(p for _, pieces in self._titles for p in pieces if len(p) == TITLE_PIECE_MIN)
-        self.topics = _topics(notices, topic_word)
-        self.places = _places(notices)
+        if stored is None:
+            stored = {"unit_names": _unit_names(notices), "titles": [_title_forms(n) for n in notices],
+                      "topics": _topics(notices, topic_word), "places": sorted(_places(notices))}
+        self.unit_names: dict[str, str] = stored["unit_names"]
+        self._titles: list[tuple[str, ...]] = [tuple(forms) for forms in stored["titles"]]
+        self._grams = _title_grams(self._titles)
+        self.topics = tuple(stored["topics"])
+        self.places = set(stored["places"])
         self.notice_places = [place_of(n.issuer, n.title, n.doc_no) for n in notices]
         # Clauses are numbered notice by notice (Index.entries), so each notice owns one range.
         self._first_entry = [0]
@@ -68,6 +73,11 @@ class Catalog:
             return None  # nothing to choose from, or everything: no restriction
         return frozenset(e for i in chosen for e in range(self._first_entry[i], self._first_entry[i + 1]))
 
+    def parts(self) -> dict:
+        """What the catalog worked out from the notices (JSON-able), for the build to store."""
+        return {"unit_names": self.unit_names, "titles": self._titles, "topics": self.topics,
+                "places": sorted(self.places)}
+
     def covers(self, place: str) -> bool:
         """Whether notices of this place (or naming it in a unit, 大冶市人民政府) are loaded."""
         return any(same_place(place, p) for p in self.places)
@@ -79,8 +89,8 @@ class Catalog:
         if len(chars) < 4:
             return None
         best, best_key = None, (0, 0)
-        for notice in self.notices:
-            span = _ordered_span(chars, normalize(notice.short_title))
+        for notice, forms in zip(self.notices, self._titles, strict=True):
+            span = _ordered_span(chars, forms[0])  # the short title, normalised
             if span and (len(chars), -span) > best_key:
                 best, best_key = notice, (len(chars), -span)
         return best
@@ -100,14 +110,17 @@ class Catalog:
     def by_title(self, text: str) -> tuple[Notice | None, str]:
         """The notice whose title shares the longest stretch with `text`, and that stretch."""
         six = TITLE_PIECE_MIN
-        if not any(text[i : i + six] in self._six for i in range(len(text) - six + 1)):
-            return None, ""  # no six characters in a row from any title: the common case, decided fast
-        best, shared = None, ""
-        for notice, pieces in self._titles:
-            piece = _longest_shared(text, pieces)
-            if len(piece) > len(shared):
-                best, shared = notice, piece
-        return best, shared
+        # A title sharing a stretch of n characters holds the text's six-character pieces at n - 5
+        # positions: titles are tried by how many they hold, until none could share a longer stretch.
+        shares = Counter(i for k in range(len(text) - six + 1) for i in self._grams.get(text[k : k + six], ()))
+        best, shared = -1, ""
+        for i, count in sorted(shares.items(), key=lambda kv: (-kv[1], kv[0])):
+            if count + six - 1 < len(shared):
+                break
+            piece = _longest_shared(text, self._titles[i])
+            if len(piece) > len(shared) or (len(piece) == len(shared) and piece and i < best):
+                best, shared = i, piece
+        return (self.notices[best], shared) if shared else (None, "")
 
     def unit(self, name: str) -> str:
         """A unit as printed, from its full or short name (人社局, 人社); "" when unknown."""
@@ -139,37 +152,48 @@ def _places(notices: list[Notice]) -> set[str]:
     places: set[str] = set()
     for notice in notices:
         places.update(places_in(f"{notice.issuer} {notice.title}", owners_only=False))
-        for clause in notice.clauses:
-            for unit in clause.units:
-                places.update(places_in(unit, owners_only=False))
+    for unit in _distinct_units(notices):
+        places.update(places_in(unit, owners_only=False))
     return places
+
+
+def _distinct_units(notices: list[Notice]) -> dict[str, None]:
+    """Every unit named, once, in order of first mention (units repeat across thousands of clauses)."""
+    return dict.fromkeys(unit for notice in notices for clause in notice.clauses for unit in clause.units)
 
 
 def _unit_names(notices: list[Notice]) -> dict[str, str]:
     """Every way a unit is written → its name as printed (「人社局」 → 市人社局)."""
     names: dict[str, str] = {}
-    for notice in notices:
-        for clause in notice.clauses:
-            for unit in clause.units:
-                names.setdefault(normalize(unit), unit)
-                short = re.sub("^[市省区县]", "", unit)
-                if len(short) >= 3:
-                    names.setdefault(normalize(short), unit)
+    for unit in _distinct_units(notices):
+        names.setdefault(normalize(unit), unit)
+        short = re.sub("^[市省区县]", "", unit)
+        if len(short) >= 3:
+            names.setdefault(normalize(short), unit)
     return names
 
 
-def _title_pieces(notice: Notice) -> frozenset[str]:
-    pieces: set[str] = set()
-    for title in {normalize(notice.short_title), normalize(notice.title)}:
-        pieces |= {title[i:j] for i in range(len(title)) for j in range(i + TITLE_PIECE_MIN, len(title) + 1)}
-    return frozenset(pieces)
+def _title_forms(notice: Notice) -> tuple[str, ...]:
+    """The ways a question may quote a notice's title: short and full, normalised."""
+    return tuple(dict.fromkeys((normalize(notice.short_title), normalize(notice.title))))
 
 
-def _longest_shared(text: str, pieces: frozenset[str]) -> str:
+def _title_grams(titles: list[tuple[str, ...]]) -> dict[str, list[int]]:
+    """Every six-character piece of the titles → the notices (by position) whose title holds it: one
+    entry per character of title, so the map grows with the titles, not with their substrings."""
+    grams: dict[str, list[int]] = {}
+    for i, forms in enumerate(titles):
+        for gram in {f[k : k + TITLE_PIECE_MIN] for f in forms for k in range(len(f) - TITLE_PIECE_MIN + 1)}:
+            grams.setdefault(gram, []).append(i)
+    return grams
+
+
+def _longest_shared(text: str, forms: tuple[str, ...]) -> str:
+    """The longest stretch (six characters at least, the first of equals) of text found in a title form."""
     best = ""
     for i in range(len(text)):
         j = i + max(len(best) + 1, TITLE_PIECE_MIN)
-        while j <= len(text) and text[i:j] in pieces:
+        while j <= len(text) and any(text[i:j] in form for form in forms):
             best = text[i:j]
             j += 1
     return best

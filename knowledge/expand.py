@@ -20,7 +20,9 @@ MAX_GAP = 2  # characters allowed between the characters of an everyday phrase: 
 class Expander:
     """Finds the synonym map's phrases in a question, and repairs unknown words."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: list[str], key_terms: set[str], is_word=lambda w: False):
+    def __init__(self, lexicon: Lexicon, vocabulary: list[str], key_terms: set[str], is_word=lambda w: False,
+                 sounds: dict[tuple[str, ...], list[str]] | None = None):
+        """`sounds`: the pinyin → terms map when already made (stored), else made from `key_terms`."""
         self.vocabulary = vocabulary
         self._known = set(vocabulary)
         self._by_length: dict[int, list[str]] = defaultdict(list)
@@ -40,10 +42,12 @@ class Expander:
         # Homophone repair aims only at the knowledge base's own terms (反诈, 异地就医), never at
         # everyday words, which would turn 「是干啥」 into 实干.
         self._is_word = is_word
-        self._pinyin: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        for term in sorted(key_terms & self._known):
+        self.sounds: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        if sounds is not None:
+            self.sounds.update(sounds)
+        for term in sorted(key_terms & self._known) if sounds is None else ():
             if 2 <= len(term) <= 5 and all(CJK.match(ch) for ch in term):
-                self._pinyin[tuple(lazy_pinyin(term))].append(term)
+                self.sounds[tuple(lazy_pinyin(term))].append(term)
 
     def synonyms(self, text: str) -> list[tuple[str, tuple[str, ...], bool]]:
         """(phrase as found in the question, official terms, found exactly) for each concept.
@@ -113,7 +117,7 @@ class Expander:
                     continue
                 key = tuple(syllables.setdefault(k, units[k] if units[k].isascii() else syllable(units[k]))
                             for k in range(i, i + size))
-                found += [(span, term) for term in self._pinyin.get(key, ())]
+                found += [(span, term) for term in self.sounds.get(key, ())]
         return found
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.catalog import Catalog
@@ -22,6 +22,7 @@ from knowledge.model import Clause, Concept, Hit, Notice, Support
 from knowledge.normalize import normalize
 from knowledge.thesaurus import synonym_sets
 from knowledge.tokens import Tokenizer
+from knowledge.wordindex import FIELDS, ClauseWords, PerClause, StoredWords
 
 FIELD_WEIGHTS = {"title": 3.0, "section": 1.0, "text": 1.0, "units": 1.5, "notice": 0.6}
 K1, B = 1.2, 0.75
@@ -42,7 +43,9 @@ SINGLE_CHAR_WEIGHT = 0.3
 SHORT_QUESTION = 12  # characters; short questions get fuzzy matching against headings
 HEADING_BONUS = 2.0
 PLACE_BOOST = 2.0  # a question naming the issuing city or province
+FUZZY_CANDIDATES = 200  # best-scored clauses whose headings a short question is fuzzily matched against
 CJK = re.compile(r"[\u3400-\u9fff]")
+SENTENCE_END = re.compile(r"(?<=[。；！？])")
 
 
 @dataclass(frozen=True)
@@ -55,27 +58,45 @@ class Query:
 class Index:
     """All clauses of a knowledge base, ready to rank against a question."""
 
-    def __init__(self, notices: list[Notice], lexicon: Lexicon):
+    def __init__(self, notices: list[Notice], lexicon: Lexicon, stored: StoredWords | None = None,
+                 tokenizer: Tokenizer | None = None):
+        """With `stored` (words made by the build, see wordindex.py), nothing is tokenised here; with
+        `tokenizer` (the build's, for these words and lexicon), jieba's dictionary is not read again."""
         self.notices = notices
         self.lexicon = lexicon
-        self.tokenizer = Tokenizer(notices, lexicon)
+        self.tokenizer = tokenizer or Tokenizer(notices, lexicon, stored.key_terms if stored else None)
         self.entries: list[tuple[Clause, Notice]] = [(c, n) for n in notices for c in n.clauses]
         self._position = {id(c): i for i, (c, _) in enumerate(self.entries)}
         self._words_cache: dict[str, list[str]] = {}
-        notice_number = {id(n): i for i, n in enumerate(notices)}
-        self._notice_of = [notice_number[id(n)] for _, n in self.entries]
+        self._members: dict[int, range] = {}
+        for i, (_, n) in enumerate(self.entries):  # a notice's clauses are consecutive entries
+            self._members[id(n)] = range(self._members.get(id(n), range(i, i)).start, i + 1)
+        self._notice_of = np.repeat(np.arange(len(notices), dtype=np.int32), [len(n.clauses) for n in notices])
         self._notice_places = [notice_places(n) for n in notices]
-        self._field_terms = [self._fields(c, n) for c, n in self.entries]
+        self._by_place: dict[str, list[int]] = {}
+        for i, places in enumerate(self._notice_places):
+            for place in places:
+                self._by_place.setdefault(place, []).append(i)
+        self._longest_place = max(map(len, self._by_place), default=0)
+        self._masks: dict[int, tuple[frozenset, np.ndarray]] = {}  # scopes as masks, by identity
+        self.words = stored.words if stored else ClauseWords.from_words([self._fields(c, n) for c, n in self.entries])
         self._build_postings()
-        titles = {w for c, _ in self.entries for w in self.tokenizer.words(c.title)}
-        self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles, self._is_word)
+        self.doc_terms = PerClause(self.words.terms, len(self.entries))  # clause number → its words, made on demand
+        sounds = stored.sounds if stored else None
+        titles = self.words.title_words() if sounds is None else set()
+        self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles, self._is_word, sounds)
         self._titles = [c.title for c, _ in self.entries]
-        self.catalog = Catalog(notices, self.topic_word)
+        self.catalog = Catalog(notices, self.topic_word, stored.catalog if stored else None)
+
+    def stored_words(self, fingerprint: str) -> StoredWords:
+        """What this Index made with the tokenizer, for the build to store."""
+        return StoredWords(self.words, sorted(self.tokenizer.knowledge_terms), self.catalog.parts(),
+                           dict(self.expander.sounds), fingerprint)
 
     # --- building ---------------------------------------------------------------------------
 
     def _fields(self, clause: Clause, notice: Notice) -> dict[str, list[str]]:
-        words = self.tokenizer.words
+        words = self._sentence_words
         shared = self._shared_words  # sections, unit lists and notice titles repeat across clauses
         return {
             "title": words(clause.title),
@@ -91,40 +112,48 @@ class Index:
             self._words_cache[text] = self.tokenizer.words(text)
         return self._words_cache[text]
 
+    def _sentence_words(self, text: str) -> list[str]:
+        """The words of a text, sentence by sentence: notices repeat sentences (boilerplate, a policy
+        copied from the province's), and each is cut once. jieba never joins words across 。；！？, so
+        the words are the same as the whole text's."""
+        return [w for sentence in SENTENCE_END.split(text) if sentence for w in self._shared_words(sentence)]
+
     def _build_postings(self) -> None:
+        """BM25F's length norms per clause and field, from the stored word counts (no per-word work)."""
         n = max(len(self.entries), 1)
-        avg = {f: sum(len(ft[f]) for ft in self._field_terms) / n or 1.0 for f in FIELD_WEIGHTS}
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self.field_tf: list[dict[str, dict[str, float]]] = []
-        self.raw_tf: list[dict[str, dict[str, int]]] = []
-        for doc, fields in enumerate(self._field_terms):
-            per_term: dict[str, float] = defaultdict(float)
-            per_field: dict[str, dict[str, float]] = {}
-            raw: dict[str, dict[str, int]] = {}
-            for name, terms in fields.items():
-                norm = 1 - B + B * len(terms) / avg[name]
-                counts: dict[str, int] = defaultdict(int)
-                for t in terms:
-                    counts[t] += 1
-                per_field[name] = {t: FIELD_WEIGHTS[name] * c / norm for t, c in counts.items()}
-                raw[name] = dict(counts)
-                for t, v in per_field[name].items():
-                    per_term[t] += v
-            self.field_tf.append(per_field)
-            self.raw_tf.append(raw)
-            for t, tf in per_term.items():
-                self.postings[t].append((doc, tf))
-        self.df = {t: len(p) for t, p in self.postings.items()}
-        self.doc_terms = [frozenset(t for terms in fields.values() for t in terms) for fields in self.field_tf]
-        n = len(self.entries)
-        self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in self.df.items()}
-        self.max_idf = math.log(1 + (n + 0.5) / 0.5)
+        lengths = self.words.lengths
+        self._norms = []
+        for f, _ in enumerate(FIELDS):
+            avg = int(lengths[:, f].sum()) / n or 1.0
+            self._norms.append(1 - B + B * lengths[:, f] / avg)
+        self.df = self.words.df
+        self.max_idf = math.log(1 + (len(self.entries) + 0.5) / 0.5)
+
+    def term_frequencies(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(clauses holding the term, its field-weighted, length-normed frequency in each): work in
+        proportion to its postings."""
+        found = self.words.field_counts(term)
+        if not found:
+            return np.empty(0, dtype=np.int32), np.empty(0)
+        parts = [(docs, FIELD_WEIGHTS[name] * counts / norms[docs])
+                 for (docs, counts), name, norms in zip(found, FIELDS, self._norms, strict=True) if len(docs)]
+        if len(parts) == 1:
+            return parts[0]
+        docs = np.sort(np.concatenate([docs for docs, _ in parts]))
+        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]  # the clauses holding it in any field
+        tf = np.zeros(len(docs))
+        for field_docs, values in parts:  # field by field, as BM25F sums them
+            tf[np.searchsorted(docs, field_docs)] += values
+        return docs, tf
 
     def _is_word(self, text: str) -> bool:
         return text in self.df or self.tokenizer.is_dictionary_word(text) or text in self.tokenizer.key_terms
 
     def idf(self, term: str) -> float:
-        return self._idf.get(term, self.max_idf)
+        df = self.df.get(term)
+        if df is None:
+            return self.max_idf
+        return math.log(1 + (len(self.entries) - df + 0.5) / (df + 0.5))
 
     def topic_word(self, title: str) -> str:
         """A heading's longest domain term (失业保险金 in 优化失业保险金发放领取程序), if it has one."""
@@ -134,7 +163,7 @@ class Index:
 
     def members(self, notice: Notice) -> set[int]:
         """Entry numbers of a notice's clauses, for `search(within=…)`."""
-        return {i for i, (_, n) in enumerate(self.entries) if n is notice}
+        return set(self._members.get(id(notice), ()))
 
     def has_content(self, text: str) -> bool:
         """Whether text holds any word that is not filler."""
@@ -231,38 +260,65 @@ class Index:
     def search(self, question: str | Query, limit: int = 5, within: set[int] | None = None) -> tuple[Query, list[Hit]]:
         """The best clauses for a question, best first; `within` limits to those entry numbers."""
         query = question if isinstance(question, Query) else self.analyze(question)
-        scores: dict[int, float] = defaultdict(float)
+        # Dense scores, but only the clauses a question term's postings name are ever touched.
+        scores = np.zeros(len(self.entries))
+        allowed = None if within is None else self._allowed(within)
         for term, weight in query.terms.items():
-            idf = self.idf(term)
-            for doc, tf in self.postings.get(term, ()):
-                if within is None or doc in within:
-                    scores[doc] += weight * idf * tf * (K1 + 1) / (K1 + tf)
+            docs, tf = self.term_frequencies(term)
+            if allowed is not None:
+                keep = allowed[docs]
+                docs, tf = docs[keep], tf[keep]
+            if len(docs):
+                scores[docs] += weight * self.idf(term) * tf * (K1 + 1) / (K1 + tf)
+        candidates = np.flatnonzero(scores)
         if len(query.text) <= SHORT_QUESTION and query.concepts:
-            self._heading_bonus(query, scores, within)
-        self._place_boost(query.text, scores)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        return query, [self._hit(query, doc, score) for doc, score in ranked if score > 0]
+            candidates = self._heading_bonus(query, scores, candidates)
+        self._place_boost(query.text, scores, candidates)
+        return query, [self._hit(query, doc, score) for doc, score in top(scores, candidates, limit) if score > 0]
 
-    def _place_boost(self, text: str, scores: dict[int, float]) -> None:
+    def _allowed(self, within: set[int] | frozenset[int]) -> np.ndarray:
+        """`within` as a mask over the clauses; a frozenset (a scope the catalog keeps) is made into one once."""
+        if not isinstance(within, frozenset):
+            return self._mask(within)
+        kept = self._masks.get(id(within))
+        if kept is None or kept[0] is not within:
+            if len(self._masks) > 64:
+                self._masks.clear()
+            kept = self._masks[id(within)] = (within, self._mask(within))
+        return kept[1]
+
+    def _mask(self, within) -> np.ndarray:
+        allowed = np.zeros(len(self.entries), dtype=bool)
+        allowed[np.fromiter(within, dtype=np.int64, count=len(within))] = True
+        return allowed
+
+    def _place_boost(self, text: str, scores: np.ndarray, candidates: np.ndarray) -> None:
         """「遂宁市对…有何政策」: a place that names some notices' issuers, not all, favours those."""
-        named = {i for i, places in enumerate(self._notice_places) if any(p in text for p in places)}
+        named = {i for place in self._places_in(text) for i in self._by_place[place]}
         if not named or len(named) == len(self.notices):
             return
-        for doc in scores:
-            if self._notice_of[doc] in named:
-                scores[doc] *= PLACE_BOOST
+        boosted = candidates[np.isin(self._notice_of[candidates], list(named))]
+        scores[boosted] *= PLACE_BOOST
 
-    def _heading_bonus(self, query: Query, scores: dict[int, float], within) -> None:
-        """Short questions often are a heading with a typo: 「盲人按摩師考證」."""
-        for _, score, doc in process.extract(
-            query.text, self._titles, scorer=fuzz.partial_ratio, score_cutoff=75, limit=5
-        ):
-            if within is None or doc in within:
-                scores[doc] += HEADING_BONUS * (score - 70) / 30
+    def _places_in(self, text: str) -> set[str]:
+        """The notices' places (see `notice_places`) written in the text, found by its substrings."""
+        longest = self._longest_place
+        return {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)
+                if text[i:j] in self._by_place}
+
+    def _heading_bonus(self, query: Query, scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Short questions often are a heading with a typo: 「盲人按摩師考證」. Only the best-scored
+        candidates' headings are compared, so the cost does not grow with the knowledge base."""
+        if len(candidates) > FUZZY_CANDIDATES:
+            candidates = np.sort(candidates[np.argsort(-scores[candidates], kind="stable")[:FUZZY_CANDIDATES]])
+        titles = {doc: self._titles[doc] for doc in candidates.tolist()}
+        for _, score, doc in process.extract(query.text, titles, scorer=fuzz.partial_ratio, score_cutoff=75, limit=5):
+            scores[doc] += HEADING_BONUS * (score - 70) / 30
+        return np.flatnonzero(scores)
 
     def _hit(self, query: Query, doc: int, score: float) -> Hit:
         clause, notice = self.entries[doc]
-        per_field = self.field_tf[doc]
+        per_field = self.words.counts(doc)
         field_scores = tuple(
             (name, round(sum(w * self.idf(t) for t, w in query.terms.items() if t in per_field[name]), 3))
             for name in FIELD_WEIGHTS
@@ -270,7 +326,7 @@ class Index:
         return Hit(clause, notice, round(score, 4), self.matched_terms(query, doc), field_scores)
 
     def matches(self, concept: Concept, doc: int) -> bool:
-        terms = self.doc_terms[doc]
+        terms = self.words.terms(doc)
         return any(t in terms for t, _ in concept.terms)
 
     def matched_terms(self, query: Query, doc: int) -> tuple[str, ...]:
@@ -278,7 +334,7 @@ class Index:
 
         Generic words and single characters rank a little but are no reason to show a sentence.
         """
-        terms = self.doc_terms[doc]
+        terms = self.words.terms(doc)
         return tuple(t for t, w in query.terms.items() if t in terms and w >= SHOWN_WEIGHT)
 
     def support(self, query: Query, hit: Hit) -> Support:
@@ -339,7 +395,7 @@ class Index:
 
     def centrality(self, concept: Concept, doc: int) -> float:
         """1.0 when the concept is what a clause is about, less when it is mentioned in passing."""
-        raw = self.raw_tf[doc]
+        raw = self.words.counts(doc)
         mentions, best = 0.0, 0.0
         # An attachment's table names many topics in passing; a mention there says less.
         passing = PASSING * (0.5 if self.entries[doc][0].path[:1] == ("附件",) else 1.0)
@@ -359,6 +415,16 @@ class Index:
     def with_support(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The hits, each carrying its `support` for the question."""
         return [replace(hit, support=self.support(query, hit)) for hit in hits]
+
+
+def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """The `limit` best candidates, best first (ties: earlier clause first), without sorting them all."""
+    values = scores[candidates]
+    if len(candidates) > limit:
+        kth = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= kth  # ties with the last place all stay, for the sort to decide
+        candidates, values = candidates[keep], values[keep]
+    return sorted(zip(candidates.tolist(), values.tolist(), strict=True), key=lambda dv: (-dv[1], dv[0]))[:limit]
 
 
 PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:省|市|区|县|州|盟))")

@@ -21,8 +21,11 @@ from knowledge.model import ITEM, SECTION, TABLE_ROW, Clause, Notice, ReloadRepo
 from knowledge.parse import parse_gazette
 from knowledge.sources import knowledge_files, read_text
 
-SCHEMA = 4  # bumped when the tables change: a file of another schema is rebuilt, not misread
+SCHEMA = 5  # bumped when the tables change: a file of another schema is rebuilt, not misread
 Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
+# Notices → more tables to write in the same file (the stored words): table name → rows, the first
+# column of each row being its key.
+ExtraTables = Callable[[list[Notice]], dict[str, list[dict]]]
 
 
 def load_notices(directory: Path, progress: Progress | None = None) -> list[Notice]:
@@ -66,9 +69,10 @@ def unique(notices: list[Notice]) -> tuple[list[Notice], list[str]]:
 
 def build(
     directory: Path, db_path: Path, progress: Progress | None = None, notices: list[Notice] | None = None,
-    reported: bool = True,
+    reported: bool = True, extra: ExtraTables | None = None,
 ) -> ReloadReport:
-    """Rebuild the knowledge base file from the directory (or notices already parsed from it).
+    """Rebuild the knowledge base file from the directory (or notices already parsed from it), with
+    `extra`'s tables for the notices in the same file, so they are swapped in together.
 
     `reported`: whether an admin sees this build's report. A build nobody saw (at start-up, from a
     directory just configured) leaves its new notices pending, and the next reported build names them
@@ -89,7 +93,7 @@ def build(
     tmp = db_path.with_name(f"{db_path.name}.building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     try:
-        write(tmp, notices, directory, pending=() if reported else added)
+        write(tmp, notices, directory, pending=() if reported else added, extra=extra(notices) if extra else None)
         os.replace(tmp, db_path)  # atomic on POSIX and Windows: readers see old or new, never half
     finally:
         tmp.unlink(missing_ok=True)
@@ -162,7 +166,8 @@ def notice_warnings(notice: Notice) -> list[str]:
     return warnings
 
 
-def write(path: Path, notices: list[Notice], directory: Path | None = None, pending=()) -> None:
+def write(path: Path, notices: list[Notice], directory: Path | None = None, pending=(),
+          extra: dict[str, list[dict]] | None = None) -> None:
     db = sqlite_utils.Database(path)
     # Which directory the file was built from: a command run with another --knowledge rebuilds it.
     db["meta"].insert_all([
@@ -199,44 +204,98 @@ def write(path: Path, notices: list[Notice], directory: Path | None = None, pend
         replace=True,
     )
     db["clauses"].create_index(["doc_no"], if_not_exists=True)
+    for name, rows in (extra or {}).items():
+        if rows:
+            _write_table(db, name, rows)
     db.close()
+
+
+def _write_table(db: sqlite_utils.Database, name: str, rows: list[dict]) -> None:
+    """A table keyed by its first column, written in one statement (hundreds of thousands of rows).
+
+    A whole-number key is the row id itself; a text key is the table's only b-tree (without rowid), so
+    neither is stored twice."""
+    columns = list(rows[0])
+    key = columns[0]
+    integer_key = isinstance(rows[0][key], int)
+    names = ", ".join([f"[{key}] {'integer' if integer_key else 'text'} primary key"]
+                      + [f"[{c}]" for c in columns[1:]])
+    with db.conn:
+        db.execute(f"create table [{name}] ({names}){'' if integer_key else ' without rowid'}")
+        db.conn.executemany(f"insert into [{name}] values ({', '.join('?' * len(columns))})",
+                            (tuple(row.values()) for row in rows))
+
+
+def read_tables(db_path: Path, names: tuple[str, ...]) -> dict[str, list[tuple]] | None:
+    """Every row (a tuple in column order) of each named table; None when one of them is missing."""
+    db = sqlite_utils.Database(db_path)
+    try:
+        return _tables(db, names)
+    finally:
+        db.close()
+
+
+def _tables(db: sqlite_utils.Database, names: tuple[str, ...]) -> dict[str, list[tuple]] | None:
+    if not set(names) <= set(db.table_names()):
+        return None
+    return {name: db.execute(f"select * from [{name}]").fetchall() for name in names}
 
 
 def read(db_path: Path) -> list[Notice]:
     """Every notice with its clauses, in the order they were built; DamagedDatabase when unreadable."""
+    return read_with_tables(db_path, ())[0]
+
+
+def read_with_tables(db_path: Path, names: tuple[str, ...]) -> tuple[list[Notice], dict[str, list[tuple]] | None]:
+    """The notices and the named tables' rows (see `read_tables`) from one and the same file, even when
+    a build swaps in a new one meanwhile; DamagedDatabase when unreadable."""
     try:
-        return read_notices(db_path)
+        return _read_with_tables(db_path, names)
     except Exception as exc:
         if is_damage(exc):
             raise DamagedDatabase(db_path, str(exc)) from exc
         raise
 
 
-def read_notices(db_path: Path) -> list[Notice]:
-    db = sqlite_utils.Database(db_path)
+def _read_with_tables(db_path: Path, names: tuple[str, ...]):
+    db = sqlite_utils.Database(db_path)  # one connection reads one file: a swap renames another over it
     try:
-        clauses: dict[str, list[Clause]] = {}
-        for row in db.query("select * from clauses order by rowid"):
-            clauses.setdefault(row["notice_key"], []).append(
-                Clause(
-                    doc_no=row["doc_no"], path=tuple(json.loads(row["path"])), title=row["title"],
-                    text=row["text"], lead_units=tuple(json.loads(row["lead_units"])),
-                    responsible_units=tuple(json.loads(row["responsible_units"])),
-                    section=row["section"], position=row["position"], kind=row["kind"], number=row["number"],
-                    deadline=row["deadline"], leaders=tuple(json.loads(row["leaders"])),
-                    headings=tuple(json.loads(row["headings"])),
-                )
-            )
-        return [
-            Notice(
-                doc_no=row["doc_no"], title=row["title"], issuer=row["issuer"], date=row["date"],
-                source=row["source"], attachments=tuple(json.loads(row["attachments"])),
-                clauses=tuple(clauses.get(row["key"], ())),
-            )
-            for row in db.query("select * from notices order by rowid")
-        ]
+        return _notices(db), _tables(db, names)
     finally:
         db.close()
+
+
+def _notices(db: sqlite_utils.Database) -> list[Notice]:
+    clauses: dict[str, list[Clause]] = {}
+    strings: dict[str, tuple[str, ...]] = {}  # unit lists and paths repeat across thousands of clauses
+
+    def strings_of(stored: str) -> tuple[str, ...]:
+        if stored not in strings:
+            strings[stored] = tuple(json.loads(stored))
+        return strings[stored]
+
+    # Plain tuples, not sqlite-utils' dicts: a province's archive is tens of thousands of rows.
+    for (key, doc_no, path, title, text, lead, responsible, section, position, kind, number, deadline, leaders,
+         headings) in db.execute(
+        "select notice_key, doc_no, path, title, text, lead_units, responsible_units, section, position, kind,"
+        " number, deadline, leaders, headings from clauses order by rowid"
+    ):
+        clauses.setdefault(key, []).append(
+            Clause(
+                doc_no=doc_no, path=strings_of(path), title=title, text=text,
+                lead_units=strings_of(lead), responsible_units=strings_of(responsible),
+                section=section, position=position, kind=kind, number=number, deadline=deadline,
+                leaders=strings_of(leaders), headings=strings_of(headings),
+            )
+        )
+    return [
+        Notice(
+            doc_no=row["doc_no"], title=row["title"], issuer=row["issuer"], date=row["date"],
+            source=row["source"], attachments=tuple(json.loads(row["attachments"])),
+            clauses=tuple(clauses.get(row["key"], ())),
+        )
+        for row in db.query("select * from notices order by rowid")
+    ]
 
 
 def built_from(db_path: Path) -> str:

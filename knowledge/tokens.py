@@ -22,7 +22,8 @@ TERM_FREQ = 20000  # high enough that a knowledge-base term wins segmentation
 class Tokenizer:
     """jieba, initialised once per knowledge base, with units, quoted terms and 文号 kept whole."""
 
-    def __init__(self, notices: list[Notice], lexicon: Lexicon):
+    def __init__(self, notices: list[Notice], lexicon: Lexicon, terms: list[str] | None = None):
+        """`terms`: the knowledge base's own terms when already known (stored), else found in the notices."""
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self.key_terms: set[str] = set()  # the knowledge base's own terms, added to jieba
@@ -32,7 +33,8 @@ class Tokenizer:
         for word in lexicon.topics:
             self._add(word, TERM_FREQ)
         self.topics = lexicon.topics
-        for term in knowledge_terms(notices):
+        self.knowledge_terms = set(terms) if terms is not None else knowledge_terms(notices)
+        for term in self.knowledge_terms:
             self._add(term, TERM_FREQ)
         # Official terms the synonym map adds must be single tokens in the index too.
         for _, official in lexicon.synonyms:

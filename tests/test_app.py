@@ -63,7 +63,8 @@ async def test_both_channels_in_one_loop_follow_a_rebuild_and_stop_on_sigterm(tm
             "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url.removesuffix("/bot"),
             "WECHAT_TOKEN": WECHAT_TOKEN, "WECHAT_PORT": str(port), "WECHAT_HOST": "127.0.0.1",
         }, env_file=None)
-        assistant = Assistant(KnowledgeBase(db, tiny_dir))
+        # Asking every 50 ms until the rebuild is followed must not run into the rate limit.
+        assistant = Assistant(KnowledgeBase(db, tiny_dir), rate_limit=10_000)
         running = asyncio.create_task(serve(settings, assistant, watch_every=0.1))
 
         async def wechat_up():
