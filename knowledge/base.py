@@ -18,6 +18,7 @@ from knowledge.bundled import BUNDLED_NOTICES
 from knowledge.damage import DamagedDatabase, set_aside
 from knowledge.lexicon import Lexicon, load_lexicon
 from knowledge.model import Answer, Hit, ReloadReport
+from knowledge.places import place_names
 from knowledge.search import Index
 from knowledge.store import Progress
 from knowledge.thesaurus import synonym_sets
@@ -78,10 +79,11 @@ _warmed = threading.Event()
 
 
 def warm_up() -> None:
-    """Load jieba's tags and 词林 in the background once per process, before the first question needs them."""
+    """Load jieba's tags, place names and 词林 in the background once per process, before the first
+    question needs them."""
     if not _warmed.is_set():
         _warmed.set()
-        threading.Thread(target=lambda: (dictionary_tags(), synonym_sets()), daemon=True).start()
+        threading.Thread(target=lambda: (place_names(), dictionary_tags(), synonym_sets()), daemon=True).start()
 
 
 class KnowledgeBase:

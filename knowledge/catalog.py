@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cached_property
 
 from knowledge.docref import doc_number
 from knowledge.model import DocNumber, Notice
@@ -33,12 +34,17 @@ class Catalog:
         self._grams = _title_grams(self._titles)
         self.topics = tuple(stored["topics"])
         self.places = set(stored["places"])
-        self.notice_places = [place_of(n.issuer, n.title, n.doc_no) for n in notices]
         # Clauses are numbered notice by notice (Index.entries), so each notice owns one range.
         self._first_entry = [0]
         for notice in notices:
             self._first_entry.append(self._first_entry[-1] + len(notice.clauses))
         self._scopes: dict[tuple, list] = {}
+
+    @cached_property
+    def notice_places(self) -> list[Place]:
+        """Whose each notice is, worked out when a question first needs it (it reads jieba's place
+        names, which the warm-up thread loads meanwhile), not while the bot starts."""
+        return [place_of(n.issuer, n.title, n.doc_no) for n in self.notices]
 
     def scopes(self, region: str, named: tuple[str, ...] = ()) -> list[frozenset[int] | None]:
         """The entry numbers a question may be answered from, to try in turn; None stands for all.

@@ -29,5 +29,7 @@ def word_share(text: str, words: Callable[[str], list[str]]) -> tuple[float, int
 
 def looks_like_noise(text: str, words: Callable[[str], list[str]]) -> bool:
     """Whether a (normalised) text is too long and too wordless to be a question."""
+    if len(HAN.findall(text)) < THRESHOLDS[-1][0]:
+        return False  # too short to judge: most questions, decided without segmenting them again
     share, han = word_share(text.replace(" ", ""), words)
     return any(han >= length and share < threshold for length, threshold in THRESHOLDS)

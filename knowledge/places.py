@@ -79,12 +79,12 @@ def place_names() -> dict[str, str]:
 
 def _build() -> dict[str, str]:
     names: dict[str, str] = {}
-    for line in jieba.get_dict_file():
-        parts = line.decode("utf-8").split()
-        word = parts[0] if parts else ""
-        if len(parts) > 2 and parts[2] == "ns" and word.endswith(SUFFIXES) and 3 <= len(word) <= LONGEST:
-            if not word.startswith("各"):
-                names[word] = word
+    with jieba.get_dict_file() as dictionary:  # one regex over the whole file, not 350,000 splits
+        content = dictionary.read().decode("utf-8")
+    suffixes = "|".join(SUFFIXES)
+    for word in re.findall(rf"^([^\s各]\S{{1,{LONGEST - 2}}}(?:{suffixes})) \d+ ns$", content, re.M):
+        if 3 <= len(word) <= LONGEST:
+            names[word] = word
     for province in PROVINCES:
         full = province_name(province)
         names.setdefault(province + "省", full)

@@ -274,7 +274,9 @@ class Index:
         if len(query.text) <= SHORT_QUESTION and query.concepts:
             candidates = self._heading_bonus(query, scores, candidates)
         self._place_boost(query.text, scores, candidates)
-        return query, [self._hit(query, doc, score) for doc, score in top(scores, candidates, limit) if score > 0]
+        weights = {t: w * self.idf(t) for t, w in query.terms.items()}  # once, not once a hit
+        return query, [self._hit(query, doc, score, weights) for doc, score in top(scores, candidates, limit)
+                       if score > 0]
 
     def _allowed(self, within: set[int] | frozenset[int]) -> np.ndarray:
         """`within` as a mask over the clauses; a frozenset (a scope the catalog keeps) is made into one once."""
@@ -316,12 +318,11 @@ class Index:
             scores[doc] += HEADING_BONUS * (score - 70) / 30
         return np.flatnonzero(scores)
 
-    def _hit(self, query: Query, doc: int, score: float) -> Hit:
+    def _hit(self, query: Query, doc: int, score: float, weights: dict[str, float]) -> Hit:
         clause, notice = self.entries[doc]
         per_field = self.words.counts(doc)
         field_scores = tuple(
-            (name, round(sum(w * self.idf(t) for t, w in query.terms.items() if t in per_field[name]), 3))
-            for name in FIELD_WEIGHTS
+            (name, round(sum(w for t, w in weights.items() if t in per_field[name]), 3)) for name in FIELD_WEIGHTS
         )
         return Hit(clause, notice, round(score, 4), self.matched_terms(query, doc), field_scores)
 
@@ -337,14 +338,17 @@ class Index:
         terms = self.words.terms(doc)
         return tuple(t for t, w in query.terms.items() if t in terms and w >= SHOWN_WEIGHT)
 
-    def support(self, query: Query, hit: Hit) -> Support:
-        """How well a clause supports answering the question (see `Support`)."""
+    def support(self, query: Query, hit: Hit, absent: frozenset[Concept] | None = None) -> Support:
+        """How well a clause supports answering the question (see `Support`); `absent`: the question's
+        services the notices never name, when already worked out for this query."""
+        if absent is None:
+            absent = frozenset(c for c in query.concepts if c.evidence and self._absent_service(c))
         doc = self.doc_of(hit)
         matched = unknown = missing = evidence = strongest_unknown = focus = 0.0
         for concept in query.concepts:
             if not concept.evidence:
                 continue
-            if self._absent_service(concept):
+            if concept in absent:
                 # 住房维修基金: a service the notices never name, however familiar its parts (基金).
                 unknown += concept.importance
                 strongest_unknown = max(strongest_unknown, self.max_idf * SERVICE_TOPICALITY)
@@ -414,7 +418,8 @@ class Index:
 
     def with_support(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The hits, each carrying its `support` for the question."""
-        return [replace(hit, support=self.support(query, hit)) for hit in hits]
+        absent = frozenset(c for c in query.concepts if c.evidence and self._absent_service(c))
+        return [replace(hit, support=self.support(query, hit, absent)) for hit in hits]
 
 
 def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[int, float]]:
