@@ -83,7 +83,7 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
         if continued is not None:
             return continued
     scopes = [(within, False) for within in index.catalog.scopes(region, named)]
-    mentioned = loosely_named(text, index)
+    mentioned = index.catalog.loosely_named(text)
     if mentioned is not None:  # 「质量提升的计划里…」: that notice first, as a named one, then as usual
         scopes.insert(0, (frozenset(index.members(mentioned)), True))
     for within, in_named_notice in scopes:
@@ -276,24 +276,6 @@ def headed_clauses(notice: Notice, rest: str, index: Index) -> list:
     if not words:
         return []
     return [c for c in notice.clauses if c.title and all(w in normalize(c.title) for w in words)][:2]
-
-
-LOOSE_DOC = re.compile(r"(计划|方案|意见|办法|规定|通知)")
-LOOSE_TITLE_MIN = 4  # characters in a row a loose mention shares with a title
-
-
-def loosely_named(text: str, index: Index) -> Notice | None:
-    """A notice named loosely by a few words of its title before the kind of document it is:
-    「质量提升的计划里」 → 《黄石市质量提升三年行动计划》. None when no title, or more than one, fits."""
-    found: set[int] = set()
-    for m in LOOSE_DOC.finditer(text):
-        before = text[max(0, m.start() - 10) : m.start()]
-        pieces = {before[i : i + LOOSE_TITLE_MIN] for i in range(len(before) - LOOSE_TITLE_MIN + 1)}
-        for number, notice in enumerate(index.notices):
-            title = normalize(notice.short_title)
-            if m[1] in title and any(p in title for p in pieces):
-                found.add(number)
-    return index.notices[found.pop()] if len(found) == 1 else None
 
 
 def other_places(named: tuple[str, ...], index: Index) -> tuple[str, ...]:

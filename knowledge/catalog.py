@@ -15,6 +15,8 @@ from knowledge.model import DocNumber, Notice
 from knowledge.normalize import normalize
 from knowledge.places import Place, in_region, place_of, places_in, region_place, same_place
 
+LOOSE_DOC = re.compile(r"(计划|方案|意见|办法|规定|通知)")
+LOOSE_TITLE_MIN = 4  # characters in a row a loose mention shares with a title
 TITLE_PIECE_MIN = 6  # characters of a title a question must share to be tested as naming it
 TOPIC_COUNT = 10
 
@@ -87,6 +89,19 @@ class Catalog:
     def covers(self, place: str) -> bool:
         """Whether notices of this place (or naming it in a unit, 大冶市人民政府) are loaded."""
         return any(same_place(place, p) for p in self.places)
+
+    def loosely_named(self, text: str) -> Notice | None:
+        """A notice named loosely by a few words of its title before the kind of document it is:
+        「质量提升的计划里」 → 《黄石市质量提升三年行动计划》. None when no title, or more than one, fits."""
+        found: set[int] = set()
+        for m in LOOSE_DOC.finditer(text):
+            before = text[max(0, m.start() - 10) : m.start()]
+            pieces = {before[i : i + LOOSE_TITLE_MIN] for i in range(len(before) - LOOSE_TITLE_MIN + 1)}
+            for number, forms in enumerate(self._titles):
+                title = forms[0]  # the short title, normalised
+                if m[1] in title and any(p in title for p in pieces):
+                    found.add(number)
+        return self.notices[found.pop()] if len(found) == 1 else None
 
     def by_title_words(self, text: str) -> Notice | None:
         """A notice named loosely by words of its title in order (公共服务方案 → 黄石市公共服务质量提升行动方案):
