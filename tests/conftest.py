@@ -49,6 +49,17 @@ TINY_NOTICE = """江城市人民政府办公室关于印发江城市便民服务
 """
 
 
+# A second small notice, for the web console's upload and reload.
+HEATING_NOTICE = """江城市人民政府办公室关于做好冬季供暖工作的通知
+江政办发〔2023〕20号
+各区人民政府，市政府各部门：
+一、工作措施
+1.保障居民供暖温度。供暖期内居民室温不低于18摄氏度，供热企业开通24小时报修电话。（牵头单位：市城管委；责任单位：市热力公司）
+江城市人民政府办公室
+2023年10月8日
+"""
+
+
 @pytest.fixture
 def tiny_dir(tmp_path):
     """A knowledge directory of one small notice of our own: transports are tested on it, so that an

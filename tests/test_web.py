@@ -16,17 +16,9 @@ from handlers.web.app import build_web_app
 from knowledge.accounts import AccountError, ConsoleStore
 from knowledge.base import KnowledgeBase
 from knowledge.querylog import QueryLog
-from tests.conftest import TINY_NOTICE
+from tests.conftest import HEATING_NOTICE, TINY_NOTICE
 
 PASSWORD = "correct horse battery"
-NEW_NOTICE = """江城市人民政府办公室关于做好冬季供暖工作的通知
-江政办发〔2023〕20号
-各区人民政府，市政府各部门：
-一、工作措施
-1.保障居民供暖温度。供暖期内居民室温不低于18摄氏度，供热企业开通24小时报修电话。（牵头单位：市城管委；责任单位：市热力公司）
-江城市人民政府办公室
-2023年10月8日
-"""
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +169,7 @@ async def test_staff_get_403_on_admin_pages(make_client):
     assert (await client.get("/admin")).status == 403
     assert (await client.get("/admin/reloads")).status == 403
     assert (await client.post("/admin/reload", data={"csrf_token": token})).status == 403
-    upload = {"csrf_token": token, "file": ("x.txt", NEW_NOTICE.encode())}
+    upload = {"csrf_token": token, "file": ("x.txt", HEATING_NOTICE.encode())}
     assert (await client.post("/admin/upload", data=upload)).status == 403
 
 
@@ -185,10 +177,10 @@ async def test_admin_uploads_and_reloads(make_client, tiny_kb, tiny_dir):
     client = await make_client(tiny_kb)
     await log_in(client)
     token = await csrf_of(client, "/admin")
-    form = _form({"csrf_token": token, "file": NEW_NOTICE.encode()}, "../../供暖 通知.txt")
+    form = _form({"csrf_token": token, "file": HEATING_NOTICE.encode()}, "../../供暖 通知.txt")
     response = await client.post("/admin/upload", data=form)
     assert response.status == 200 and "已上传：供暖_通知.txt" in await response.text()
-    assert (tiny_dir / "供暖_通知.txt").read_text(encoding="utf-8") == NEW_NOTICE
+    assert (tiny_dir / "供暖_通知.txt").read_text(encoding="utf-8") == HEATING_NOTICE
     report = await (await client.post("/admin/reload", data={"csrf_token": token})).text()
     assert "知识库已重建" in report and "通知 2 件" in report
     assert "新增：" in report and "江政办发〔2023〕20号" in report  # start-up notices are new too

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.bundled import BUNDLED_NOTICES
-from tests.conftest import ROOT
+from tests.conftest import HEATING_NOTICE, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -30,14 +30,6 @@ pytestmark = pytest.mark.skipif(
 )
 ADMIN, STAFF = ("zhangwei", "admin password 1"), ("liuyang", "staff password 1")
 START_SECONDS = 180  # building the bundled knowledge base on a busy 2-core machine
-UPLOADED = """江城市人民政府办公室关于做好冬季供暖工作的通知
-江政办发〔2023〕20号
-各区人民政府，市政府各部门：
-一、工作措施
-1.保障居民供暖温度。供暖期内居民室温不低于18摄氏度，供热企业开通24小时报修电话。（牵头单位：市城管委；责任单位：市热力公司）
-江城市人民政府办公室
-2023年10月8日
-"""
 
 
 def free_port() -> int:
@@ -178,11 +170,11 @@ def test_admin_uploads_a_notice_and_reloads(server, browser, tmp_path):
     log_in(browser, base, ADMIN)
     go(browser, browser.find_element(*by("header nav a[href='/admin']")))
     notice = tmp_path / "冬季供暖.txt"
-    notice.write_text(UPLOADED, encoding="utf-8")
+    notice.write_text(HEATING_NOTICE, encoding="utf-8")
     browser.find_element(*by("input[type=file]")).send_keys(str(notice))
     go(browser, browser.find_element(*by("form[action='/admin/upload'] button")))
     assert "已上传：冬季供暖.txt" in browser.find_element(*by("p.ok")).text
-    assert (home / "notices" / "冬季供暖.txt").read_text(encoding="utf-8") == UPLOADED
+    assert (home / "notices" / "冬季供暖.txt").read_text(encoding="utf-8") == HEATING_NOTICE
     go(browser, browser.find_element(*by("#reload")))
     report = browser.find_element(*by("#report")).text
     assert "知识库已更新" in report and "通知 6 件" in report
