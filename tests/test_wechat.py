@@ -1,7 +1,7 @@
 """The /wechat endpoint over real HTTP, signed and encrypted as WeChat does it (wechatpy on its side).
 
-Transport tests answer from the tiny knowledge base; paging (「更多」, 「下一条」) needs the bundled
-gazette's long answers."""
+Transport tests answer from the tiny knowledge base; paging (「更多」, 「下一条」) from the same notice
+with forty more items of our own, so that its outline and a unit's listing run past 2048 bytes."""
 
 from __future__ import annotations
 
@@ -20,12 +20,19 @@ from handlers.assistant import Assistant
 from handlers.conversation import compact
 from handlers.render import WECHAT_LIMIT, render_wechat, utf8_len
 from handlers.wechat import PATH, build_wechat_app, start_wechat, stop_wechat
+from knowledge.base import KnowledgeBase
 from knowledge.querylog import QueryLog
+from tests.conftest import TINY_NOTICE
 from tests.fakes.wechat_platform import DEFAULT_APP_ID, WeChatPlatform
 
 TOKEN = "test-token"
 QUESTION = "电子社保卡怎么用"  # the tiny notice's clause led by 市人社局
-LONG_QUESTION = "市人社局负责哪些事"  # in the gazette, a unit listing just over 2048 bytes
+LONG_QUESTION = "市文化局负责哪些事"  # in the long notice, a unit listing over 2048 bytes
+# Forty more items led by 市文化局, then a 保障措施 part: the outline and 市文化局's listing need 「更多」.
+MORE_ITEMS = "".join(
+    f"{n}.开展第{n}期社区文化惠民演出活动。在全市各社区举办文艺演出和非遗展示。（牵头单位：市文化局；责任单位：各区人民政府）\n"
+    for n in range(4, 44)
+) + "二、保障措施\n44.加强组织领导。各单位明确专人负责，按季度报送进展。（牵头单位：市政府办公室）\n"
 msg_ids = itertools.count(1000)
 
 
@@ -82,8 +89,13 @@ def assistant(tiny_kb, querylog):
 
 
 @pytest.fixture
-def gazette_assistant(kb, querylog):
-    return Assistant(kb, querylog)
+def long_assistant(tmp_path, querylog):
+    folder = tmp_path / "long"
+    folder.mkdir()
+    signature = "江城市人民政府办公室\n2023年3月1日"
+    notice = TINY_NOTICE.replace(signature, MORE_ITEMS + signature)
+    (folder / "long.txt").write_text(notice, encoding="utf-8")
+    return Assistant(KnowledgeBase(tmp_path / "long.db", folder), querylog)
 
 
 def logged(assistant: Assistant) -> int:
@@ -127,8 +139,8 @@ async def wechat(platform, encrypted, assistant, session):
 
 
 @pytest.fixture
-async def gazette_wechat(platform, encrypted, gazette_assistant, session):
-    runner, client = await started(platform, encrypted, gazette_assistant, session)
+async def long_wechat(platform, encrypted, long_assistant, session):
+    runner, client = await started(platform, encrypted, long_assistant, session)
     yield client
     await stop_wechat(runner)
 
@@ -442,43 +454,43 @@ async def test_deadline_gives_an_apology_and_a_retry_gets_the_answer(platform, e
 # --- 「更多」, 「全文」, 「下一条」 -------------------------------------------------------------------
 
 
-async def test_more_continues_a_long_answer(gazette_wechat, gazette_assistant):
-    expected = render_wechat(gazette_assistant.kb.ask(LONG_QUESTION))
+async def test_more_continues_a_long_answer(long_wechat, long_assistant):
+    expected = render_wechat(long_assistant.kb.ask(LONG_QUESTION))
     assert expected.rest, "the long question no longer needs 「更多」; pick a longer one"
-    first = await gazette_wechat.ask(LONG_QUESTION)
+    first = await long_wechat.ask(LONG_QUESTION)
     assert first == expected.text and first.endswith(texts.MORE_HINT)
-    parts = [await gazette_wechat.ask("更多") for _ in expected.rest]
+    parts = [await long_wechat.ask("更多") for _ in expected.rest]
     assert parts == list(expected.rest)
     assert not parts[-1].endswith(texts.MORE_HINT)
-    assert await gazette_wechat.ask("更多。") == texts.NO_MORE
-    assert logged(gazette_assistant) == 1  # 「更多」 is not a question
+    assert await long_wechat.ask("更多。") == texts.NO_MORE
+    assert logged(long_assistant) == 1  # 「更多」 is not a question
 
 
-async def test_more_retry_repeats_the_part_instead_of_skipping_one(gazette_wechat):
-    await gazette_wechat.ask(LONG_QUESTION)
+async def test_more_retry_repeats_the_part_instead_of_skipping_one(long_wechat):
+    await long_wechat.ask(LONG_QUESTION)
     msg_id = next(msg_ids)
-    first = await gazette_wechat.ask("更多", msg_id=msg_id)
-    assert await gazette_wechat.ask("更多", msg_id=msg_id) == first
-    assert await gazette_wechat.ask("更多") != first
+    first = await long_wechat.ask("更多", msg_id=msg_id)
+    assert await long_wechat.ask("更多", msg_id=msg_id) == first
+    assert await long_wechat.ask("更多") != first
 
 
-async def test_notice_outline_continues_with_more(gazette_wechat):
-    first = await gazette_wechat.ask("58号文")
-    assert first.startswith("《黄石市公共服务质量提升行动方案》") and first.endswith(texts.MORE_HINT)
-    assert "保障措施" in await gazette_wechat.ask("更多")
+async def test_notice_outline_continues_with_more(long_wechat):
+    first = await long_wechat.ask("14号文")
+    assert first.startswith("《江城市便民服务提升方案》") and first.endswith(texts.MORE_HINT)
+    assert "保障措施" in await long_wechat.ask("更多")
 
 
-async def test_full_clause_and_next_hit(gazette_wechat, gazette_assistant):
-    answer = gazette_assistant.kb.ask("失业金怎么领")
-    await gazette_wechat.ask("失业金怎么领")
-    full = await gazette_wechat.ask("全文")
+async def test_full_clause_and_next_hit(long_wechat, long_assistant):
+    answer = long_assistant.kb.ask("电子社保卡能做什么")
+    await long_wechat.ask("电子社保卡能做什么")
+    full = await long_wechat.ask("全文")
     assert answer.hits[0].clause.text in full and texts.WECHAT_FOLLOW_UP not in full
-    second = await gazette_wechat.ask("下一条")
+    second = await long_wechat.ask("下一条")
     assert second == render_wechat(answer, 1).text and answer.hits[1].clause.title in second
     for _ in range(len(answer.hits[:5]) - 2):
-        await gazette_wechat.ask("下一条")
-    assert await gazette_wechat.ask("下一条") == texts.NO_MORE
-    assert logged(gazette_assistant) == 1
+        await long_wechat.ask("下一条")
+    assert await long_wechat.ask("下一条") == texts.NO_MORE
+    assert logged(long_assistant) == 1
 
 
 async def test_commands_without_a_question_first(wechat):
@@ -486,11 +498,11 @@ async def test_commands_without_a_question_first(wechat):
         assert await wechat.ask(command, user="o_new") == texts.EMPTY_QUESTION
 
 
-async def test_each_user_has_their_own_continuation(gazette_wechat):
-    await gazette_wechat.ask(LONG_QUESTION, user="o_long")
-    await gazette_wechat.ask("失业金怎么领", user="o_short")
-    assert await gazette_wechat.ask("更多", user="o_short") == texts.NO_MORE
-    assert await gazette_wechat.ask("更多", user="o_long") != texts.NO_MORE
+async def test_each_user_has_their_own_continuation(long_wechat):
+    await long_wechat.ask(LONG_QUESTION, user="o_long")
+    await long_wechat.ask("有没有夜班公交", user="o_short")
+    assert await long_wechat.ask("更多", user="o_short") == texts.NO_MORE
+    assert await long_wechat.ask("更多", user="o_long") != texts.NO_MORE
 
 
 # --- other messages and events ----------------------------------------------------------------------
