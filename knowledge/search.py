@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -79,6 +80,7 @@ class Index:
                 self._by_place.setdefault(place, []).append(i)
         self._longest_place = max(map(len, self._by_place), default=0)
         self._masks: dict[int, tuple[frozenset, np.ndarray]] = {}  # scopes as masks, by identity
+        self._scratch = threading.local()  # each thread's own working arrays (see term_frequencies)
         self.words = stored.words if stored else ClauseWords.from_words([self._fields(c, n) for c, n in self.entries])
         self._build_postings()
         self.doc_terms = PerClause(self.words.terms, len(self.entries))  # clause number → its words, made on demand
@@ -131,7 +133,8 @@ class Index:
 
     def term_frequencies(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(clauses holding the term, its field-weighted, length-normed frequency in each): work in
-        proportion to its postings."""
+        proportion to its postings. A clause holding it in several fields is named once a field, each
+        time with the same (summed) frequency, so `scores[docs] += f(tf)` adds it once."""
         found = self.words.field_counts(term)
         if not found:
             return np.empty(0, dtype=np.int32), np.empty(0)
@@ -139,12 +142,21 @@ class Index:
                  for (docs, counts), name, norms in zip(found, FIELDS, self._norms, strict=True) if len(docs)]
         if len(parts) == 1:
             return parts[0]
-        docs = np.sort(np.concatenate([docs for docs, _ in parts]))
-        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]  # the clauses holding it in any field
-        tf = np.zeros(len(docs))
-        for field_docs, values in parts:  # field by field, as BM25F sums them
-            tf[np.searchsorted(docs, field_docs)] += values
+        # Summed field by field, as BM25F does, in a zeroed array as long as the clauses (this thread's
+        # own), left zeroed again: no sorting or searching of the postings.
+        summed = self._summing_array()
+        for field_docs, values in parts:  # a field's postings name each clause once
+            summed[field_docs] += values
+        docs = np.concatenate([docs for docs, _ in parts])
+        tf = summed[docs]
+        summed[docs] = 0.0
         return docs, tf
+
+    def _summing_array(self) -> np.ndarray:
+        summed = getattr(self._scratch, "summed", None)
+        if summed is None:
+            summed = self._scratch.summed = np.zeros(len(self.entries))
+        return summed
 
     def _is_word(self, text: str) -> bool:
         return text in self.df or self.tokenizer.is_dictionary_word(text) or text in self.tokenizer.key_terms
@@ -270,7 +282,7 @@ class Index:
                 docs, tf = docs[keep], tf[keep]
             if len(docs):
                 scores[docs] += weight * self.idf(term) * tf * (K1 + 1) / (K1 + tf)
-        candidates = np.flatnonzero(scores)
+        candidates = np.flatnonzero(scores != 0)  # a boolean mask's nonzero is several times faster
         if len(query.text) <= SHORT_QUESTION and query.concepts:
             candidates = self._heading_bonus(query, scores, candidates)
         self._place_boost(query.text, scores, candidates)
@@ -299,7 +311,9 @@ class Index:
         named = {i for place in self._places_in(text) for i in self._by_place[place]}
         if not named or len(named) == len(self.notices):
             return
-        boosted = candidates[np.isin(self._notice_of[candidates], list(named))]
+        chosen = np.zeros(len(self.notices), dtype=bool)
+        chosen[list(named)] = True
+        boosted = candidates[chosen[self._notice_of[candidates]]]
         scores[boosted] *= PLACE_BOOST
 
     def _places_in(self, text: str) -> set[str]:
@@ -312,11 +326,11 @@ class Index:
         """Short questions often are a heading with a typo: 「盲人按摩師考證」. Only the best-scored
         candidates' headings are compared, so the cost does not grow with the knowledge base."""
         if len(candidates) > FUZZY_CANDIDATES:
-            candidates = np.sort(candidates[np.argsort(-scores[candidates], kind="stable")[:FUZZY_CANDIDATES]])
+            candidates = np.sort(best_first(scores, candidates, FUZZY_CANDIDATES))
         titles = {doc: self._titles[doc] for doc in candidates.tolist()}
         for _, score, doc in process.extract(query.text, titles, scorer=fuzz.partial_ratio, score_cutoff=75, limit=5):
             scores[doc] += HEADING_BONUS * (score - 70) / 30
-        return np.flatnonzero(scores)
+        return np.flatnonzero(scores != 0)
 
     def _hit(self, query: Query, doc: int, score: float, weights: dict[str, float]) -> Hit:
         clause, notice = self.entries[doc]
@@ -430,6 +444,16 @@ def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[in
         keep = values >= kth  # ties with the last place all stay, for the sort to decide
         candidates, values = candidates[keep], values[keep]
     return sorted(zip(candidates.tolist(), values.tolist(), strict=True), key=lambda dv: (-dv[1], dv[0]))[:limit]
+
+
+def best_first(scores: np.ndarray, candidates: np.ndarray, limit: int) -> np.ndarray:
+    """The `limit` best-scored candidates, best first, ties in candidate order (as a stable sort of them
+    all would give), sorting only those at or above the `limit`-th score."""
+    values = -scores[candidates]
+    if len(candidates) > limit:
+        kept = values <= np.partition(values, limit - 1)[limit - 1]
+        candidates, values = candidates[kept], values[kept]
+    return candidates[np.argsort(values, kind="stable")[:limit]]
 
 
 PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:省|市|区|县|州|盟))")
