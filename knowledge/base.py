@@ -95,6 +95,9 @@ class KnowledgeBase:
         self.region = region  # the place served (BOT_REGION): questions naming no place stay with its notices
         self.knowledge_dir = Path(knowledge_dir)
         self.lexicon_dir = lexicon_dir
+        # Started first, so that at scale the word lists load while the index does, not while the first
+        # questions are answered (each would wait for them, or for the interpreter lock).
+        warm_up()
         self._reload_lock = threading.Lock()
         self.last_report: ReloadReport | None = None
         self.repairs: list[str] = []  # damaged files set aside, for the next report to say
@@ -105,7 +108,6 @@ class KnowledgeBase:
             made = self._build(lexicon)
         self._db_seen = self.db_signature()
         self.index = self._load(lexicon, made)
-        warm_up()
 
     def _built_from(self) -> str:
         """store.built_from; a damaged file is set aside, so it is rebuilt like a missing one."""

@@ -41,11 +41,14 @@ class Catalog:
         for notice in notices:
             self._first_entry.append(self._first_entry[-1] + len(notice.clauses))
         self._scopes: dict[tuple, list] = {}
+        if stored.get("notice_places") is not None and len(stored["notice_places"]) == len(notices):
+            # Stored by the build: no question waits while each notice's place is worked out.
+            self.notice_places = [Place(name, level, tuple(within)) for name, level, within in stored["notice_places"]]
 
     @cached_property
     def notice_places(self) -> list[Place]:
-        """Whose each notice is, worked out when a question first needs it (it reads jieba's place
-        names, which the warm-up thread loads meanwhile), not while the bot starts."""
+        """Whose each notice is, worked out when first needed (it reads jieba's place names, which the
+        warm-up thread loads meanwhile) when the build did not store it, not while the bot starts."""
         return [place_of(n.issuer, n.title, n.doc_no) for n in self.notices]
 
     def scopes(self, region: str, named: tuple[str, ...] = ()) -> list[frozenset[int] | None]:
@@ -84,7 +87,8 @@ class Catalog:
     def parts(self) -> dict:
         """What the catalog worked out from the notices (JSON-able), for the build to store."""
         return {"unit_names": self.unit_names, "titles": self._titles, "topics": self.topics,
-                "places": sorted(self.places)}
+                "places": sorted(self.places),
+                "notice_places": [[p.name, p.level, list(p.within)] for p in self.notice_places]}
 
     def covers(self, place: str) -> bool:
         """Whether notices of this place (or naming it in a unit, 大冶市人民政府) are loaded."""

@@ -1,5 +1,7 @@
 """Notices named by words of their titles, found through an index that grows with the titles."""
 
+import json
+
 from knowledge.catalog import TITLE_PIECE_MIN, Catalog
 from knowledge.parse import parse_gazette
 
@@ -38,3 +40,10 @@ def test_the_index_holds_one_piece_per_title_character():
     characters = sum(len(form) for forms in c._titles for form in forms)
     assert sum(map(len, c._grams.values())) <= characters
     assert all(len(gram) == TITLE_PIECE_MIN for gram in c._grams)
+
+
+def test_whose_each_notice_is_comes_back_from_what_the_build_stored():
+    made = catalog()
+    stored = Catalog(made.notices, stored=json.loads(json.dumps(made.parts())))
+    assert "notice_places" in vars(stored)  # read back at load, not worked out by the first question
+    assert stored.notice_places == made.notice_places and len(made.notice_places) == len(TITLES)
