@@ -44,7 +44,8 @@ SINGLE_CHAR_WEIGHT = 0.3
 SHORT_QUESTION = 12  # characters; short questions get fuzzy matching against headings
 HEADING_BONUS = 2.0
 PLACE_BOOST = 2.0  # a question naming the issuing city or province
-FUZZY_CANDIDATES = 200  # best-scored clauses whose headings a short question is fuzzily matched against
+FUZZY_CANDIDATES = 200
+COMMON_DF = 64  # clauses holding a term for its frequencies to be kept once worked out  # best-scored clauses whose headings a short question is fuzzily matched against
 CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = re.compile(r"(?<=[。；！？])")
 
@@ -81,6 +82,7 @@ class Index:
         self._longest_place = max(map(len, self._by_place), default=0)
         self._masks: dict[int, tuple[frozenset, np.ndarray]] = {}  # scopes as masks, by identity
         self._scratch = threading.local()  # each thread's own working arrays (see term_frequencies)
+        self._common: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # a common term's frequencies, once made
         self.words = stored.words if stored else ClauseWords.from_words([self._fields(c, n) for c, n in self.entries])
         self._build_postings()
         self.doc_terms = PerClause(self.words.terms, len(self.entries))  # clause number → its words, made on demand
@@ -133,8 +135,18 @@ class Index:
 
     def term_frequencies(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(clauses holding the term, its field-weighted, length-normed frequency in each): work in
-        proportion to its postings. A clause holding it in several fields is named once a field, each
-        time with the same (summed) frequency, so `scores[docs] += f(tf)` adds it once."""
+        proportion to its postings, done once for a common term (工作, 推进: thousands of clauses at
+        scale). A clause holding it in several fields is named once a field, each time with the same
+        (summed) frequency, so `scores[docs] += f(tf)` adds it once."""
+        kept = self._common.get(term)
+        if kept is not None:
+            return kept
+        found = self._frequencies(term)
+        if self.df.get(term, 0) >= COMMON_DF:  # bounded: one entry per posting of the knowledge base at most
+            self._common[term] = found
+        return found
+
+    def _frequencies(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         found = self.words.field_counts(term)
         if not found:
             return np.empty(0, dtype=np.int32), np.empty(0)
