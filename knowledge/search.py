@@ -44,8 +44,8 @@ SINGLE_CHAR_WEIGHT = 0.3
 SHORT_QUESTION = 12  # characters; short questions get fuzzy matching against headings
 HEADING_BONUS = 2.0
 PLACE_BOOST = 2.0  # a question naming the issuing city or province
-FUZZY_CANDIDATES = 200
-COMMON_DF = 64  # clauses holding a term for its frequencies to be kept once worked out  # best-scored clauses whose headings a short question is fuzzily matched against
+FUZZY_CANDIDATES = 200  # best-scored clauses whose headings a short question is fuzzily matched against
+COMMON_DF = 64  # clauses holding a term for its frequencies to be kept once worked out
 CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = re.compile(r"(?<=[。；！？])")
 
@@ -80,6 +80,7 @@ class Index:
             for place in places:
                 self._by_place.setdefault(place, []).append(i)
         self._longest_place = max(map(len, self._by_place), default=0)
+        self._place_masks: dict[frozenset[str], np.ndarray] = {}  # the notices a question's places name
         self._masks: dict[int, tuple[frozenset, np.ndarray]] = {}  # scopes as masks, by identity
         self._scratch = threading.local()  # each thread's own working arrays (see term_frequencies)
         self._common: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # a common term's frequencies, once made
@@ -320,11 +321,18 @@ class Index:
 
     def _place_boost(self, text: str, scores: np.ndarray, candidates: np.ndarray) -> None:
         """「遂宁市对…有何政策」: a place that names some notices' issuers, not all, favours those."""
-        named = {i for place in self._places_in(text) for i in self._by_place[place]}
-        if not named or len(named) == len(self.notices):
+        places = frozenset(self._places_in(text))
+        if not places:
             return
-        chosen = np.zeros(len(self.notices), dtype=bool)
-        chosen[list(named)] = True
+        chosen = self._place_masks.get(places)
+        if chosen is None:  # which notices the places name, once per set of places (thousands at scale)
+            if len(self._place_masks) > 256:
+                self._place_masks.clear()
+            named = {i for place in places for i in self._by_place[place]}
+            chosen = np.zeros(len(self.notices), dtype=bool)
+            if len(named) < len(self.notices):
+                chosen[list(named)] = True
+            self._place_masks[places] = chosen
         boosted = candidates[chosen[self._notice_of[candidates]]]
         scores[boosted] *= PLACE_BOOST
 
@@ -346,9 +354,10 @@ class Index:
 
     def _hit(self, query: Query, doc: int, score: float, weights: dict[str, float]) -> Hit:
         clause, notice = self.entries[doc]
-        per_field = self.words.counts(doc)
+        per_field, held = self.words.counts(doc), self.words.terms(doc)
+        present = [(t, w) for t, w in weights.items() if t in held]  # in the question's order, as summed
         field_scores = tuple(
-            (name, round(sum(w for t, w in weights.items() if t in per_field[name]), 3)) for name in FIELD_WEIGHTS
+            (name, round(sum(w for t, w in present if t in per_field[name]), 3)) for name in FIELD_WEIGHTS
         )
         return Hit(clause, notice, round(score, 4), self.matched_terms(query, doc), field_scores)
 
@@ -374,7 +383,7 @@ class Index:
         for concept in query.concepts:
             if not concept.evidence:
                 continue
-            if concept in absent:
+            if absent and concept in absent:  # (a concept's hash is worked out afresh each time)
                 # 住房维修基金: a service the notices never name, however familiar its parts (基金).
                 unknown += concept.importance
                 strongest_unknown = max(strongest_unknown, self.max_idf * SERVICE_TOPICALITY)
@@ -431,7 +440,7 @@ class Index:
         passing = PASSING * (0.5 if self.entries[doc][0].path[:1] == ("附件",) else 1.0)
         for term, weight in concept.terms:
             share = min(1.0, weight / SYNONYM_WEIGHT)
-            if any(term in raw[f] for f in ("title", "section", "units")):
+            if term in raw["title"] or term in raw["section"] or term in raw["units"]:
                 best = max(best, share)
             # A long term (千人百企标准服务) is specific enough that one mention says a lot.
             specificity = max(1.0, len(term) / 2)
