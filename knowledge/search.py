@@ -297,7 +297,7 @@ class Index:
                 scores[docs] += weight * self.idf(term) * tf * (K1 + 1) / (K1 + tf)
         candidates = np.flatnonzero(scores != 0)  # a boolean mask's nonzero is several times faster
         if len(query.text) <= SHORT_QUESTION and query.concepts:
-            candidates = self._heading_bonus(query, scores, candidates)
+            self._heading_bonus(query, scores, candidates)
         self._place_boost(query.text, scores, candidates)
         weights = {t: w * self.idf(t) for t, w in query.terms.items()}  # once, not once a hit
         return query, [self._hit(query, doc, score, weights) for doc, score in top(scores, candidates, limit)
@@ -342,15 +342,15 @@ class Index:
         return {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)
                 if text[i:j] in self._by_place}
 
-    def _heading_bonus(self, query: Query, scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    def _heading_bonus(self, query: Query, scores: np.ndarray, candidates: np.ndarray) -> None:
         """Short questions often are a heading with a typo: 「盲人按摩師考證」. Only the best-scored
-        candidates' headings are compared, so the cost does not grow with the knowledge base."""
+        candidates' headings are compared, so the cost does not grow with the knowledge base; the
+        candidates stay the same (the bonus goes to some of them)."""
         if len(candidates) > FUZZY_CANDIDATES:
             candidates = np.sort(best_first(scores, candidates, FUZZY_CANDIDATES))
         titles = {doc: self._titles[doc] for doc in candidates.tolist()}
         for _, score, doc in process.extract(query.text, titles, scorer=fuzz.partial_ratio, score_cutoff=75, limit=5):
             scores[doc] += HEADING_BONUS * (score - 70) / 30
-        return np.flatnonzero(scores != 0)
 
     def _hit(self, query: Query, doc: int, score: float, weights: dict[str, float]) -> Hit:
         clause, notice = self.entries[doc]
