@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -48,6 +48,7 @@ FUZZY_CANDIDATES = 200  # best-scored clauses whose headings a short question is
 COMMON_DF = 64  # clauses holding a term for its frequencies to be kept once worked out
 CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = re.compile(r"(?<=[。；！？])")
+ABSENT, KNOWN, UNKNOWN = "absent", "known", "unknown"  # a question's concept, as clauses are weighed against it
 
 
 @dataclass(frozen=True)
@@ -359,7 +360,8 @@ class Index:
         field_scores = tuple(
             (name, round(sum(w for t, w in present if t in per_field[name]), 3)) for name in FIELD_WEIGHTS
         )
-        return Hit(clause, notice, round(score, 4), self.matched_terms(query, doc), field_scores)
+        matched = tuple(t for t, _ in present if query.terms[t] >= SHOWN_WEIGHT)  # as matched_terms gives them
+        return Hit(clause, notice, round(score, 4), matched, field_scores)
 
     def matches(self, concept: Concept, doc: int) -> bool:
         terms = self.words.terms(doc)
@@ -376,28 +378,42 @@ class Index:
     def support(self, query: Query, hit: Hit, absent: frozenset[Concept] | None = None) -> Support:
         """How well a clause supports answering the question (see `Support`); `absent`: the question's
         services the notices never name, when already worked out for this query."""
+        return self._support(self._weighing(query, absent), query, hit)
+
+    def _weighing(self, query: Query, absent: frozenset[Concept] | None = None) -> list[tuple[Concept, str, float]]:
+        """The question's evidence concepts, in order, each with what it is (a service the notices never
+        name, a concept they know, one they do not) and, for the unknown ones, how surely it names another
+        topic: the same for every clause, so worked out once a question, not once a hit."""
         if absent is None:
             absent = frozenset(c for c in query.concepts if c.evidence and self._absent_service(c))
-        doc = self.doc_of(hit)
-        matched = unknown = missing = evidence = strongest_unknown = focus = 0.0
+        weighing = []
         for concept in query.concepts:
             if not concept.evidence:
                 continue
-            if absent and concept in absent:  # (a concept's hash is worked out afresh each time)
+            if concept in absent:
                 # 住房维修基金: a service the notices never name, however familiar its parts (基金).
+                weighing.append((concept, ABSENT, self.max_idf * SERVICE_TOPICALITY))
+            elif self._known(concept):
+                weighing.append((concept, KNOWN, 0.0))
+            else:  # no clause holds any of its terms
+                weighing.append((concept, UNKNOWN, concept.importance * self._topicality(concept)))
+        return weighing
+
+    def _support(self, weighing: list[tuple[Concept, str, float]], query: Query, hit: Hit) -> Support:
+        doc = self.doc_of(hit)
+        matched = unknown = missing = evidence = strongest_unknown = focus = 0.0
+        for concept, kind, topicality in weighing:
+            if kind != KNOWN:
                 unknown += concept.importance
-                strongest_unknown = max(strongest_unknown, self.max_idf * SERVICE_TOPICALITY)
+                strongest_unknown = max(strongest_unknown, topicality)
                 continue
             centrality = self.centrality(concept, doc)
             if centrality:
                 focus = max(focus, centrality)
                 matched += concept.importance
                 evidence += concept.importance * centrality
-            elif self._known(concept):
-                missing += concept.importance
             else:
-                unknown += concept.importance
-                strongest_unknown = max(strongest_unknown, concept.importance * self._topicality(concept))
+                missing += concept.importance
         against = unknown + MISSING_FACTOR * missing
         if len(hit.clause.title) >= 4 and normalize(hit.clause.title) in query.text:
             evidence += self.max_idf  # the question names the clause by its heading
@@ -453,8 +469,10 @@ class Index:
 
     def with_support(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The hits, each carrying its `support` for the question."""
-        absent = frozenset(c for c in query.concepts if c.evidence and self._absent_service(c))
-        return [replace(hit, support=self.support(query, hit, absent)) for hit in hits]
+        weighing = self._weighing(query)
+        # Made directly (all of Hit's fields), as dataclasses.replace takes three times as long.
+        return [Hit(hit.clause, hit.notice, hit.score, hit.matched_terms, hit.field_scores,
+                    self._support(weighing, query, hit)) for hit in hits]
 
 
 def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[int, float]]:

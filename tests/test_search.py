@@ -1,5 +1,7 @@
 """Ranking details on small knowledge bases built in memory from notices of our own."""
 
+from dataclasses import replace
+
 import pytest
 
 from knowledge.lexicon import load_lexicon
@@ -49,3 +51,18 @@ def test_unknown_service_topic_weighs_against_an_answer(two_cities):
 def test_generic_words_rank_but_are_not_evidence(two_cities):
     query = two_cities.analyze("企业")
     assert all(not c.evidence for c in query.concepts)
+
+
+def test_hits_with_support_keep_every_other_field(two_cities):
+    query, hits = two_cities.search("返还失业保险费要什么条件")
+    for plain, weighed in zip(hits, two_cities.with_support(query, hits), strict=True):
+        assert weighed == replace(plain, support=two_cities.support(query, plain))
+
+
+def test_a_common_word_is_ranked_the_same_once_its_frequencies_are_kept(two_cities, monkeypatch):
+    fresh = two_cities.search("企业失业保险费")[1]
+    monkeypatch.setattr("knowledge.search.COMMON_DF", 1)  # every term kept, sorted, one entry a clause
+    two_cities._common.clear()
+    assert two_cities.search("企业失业保险费")[1] == two_cities.search("企业失业保险费")[1] == fresh
+    assert two_cities._common
+    two_cities._common.clear()  # the module's other tests see the index as made
