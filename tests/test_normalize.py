@@ -38,3 +38,9 @@ def test_empty_and_symbol_only_input_normalize_to_nothing():
 
 def test_docstring_example():
     assert doctest.testmod(knowledge.normalize).failed == 0
+
+
+def test_phrases_t2s_converts_though_each_character_alone_stays_are_converted():
+    # 瞭 and 藉 alone are left as they are; in 瞭解 and 藉口 they become 了 and 借.
+    assert normalize("我想瞭解一下，别找藉口") == "我想了解一下 别找借口"
+    assert normalize("请问失业保险金怎么领") == "请问失业保险金怎么领"
