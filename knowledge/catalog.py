@@ -101,11 +101,20 @@ class Catalog:
         for m in LOOSE_DOC.finditer(text):
             before = text[max(0, m.start() - 10) : m.start()]
             pieces = {before[i : i + LOOSE_TITLE_MIN] for i in range(len(before) - LOOSE_TITLE_MIN + 1)}
-            for number, forms in enumerate(self._titles):
-                title = forms[0]  # the short title, normalised
-                if m[1] in title and any(p in title for p in pieces):
-                    found.add(number)
+            # The titles holding a piece, from the index (not every title at scale); the short title, normalised.
+            found.update(number for piece in pieces for number in self._loose_grams.get(piece, ())
+                         if m[1] in self._titles[number][0])
         return self.notices[found.pop()] if len(found) == 1 else None
+
+    @cached_property
+    def _loose_grams(self) -> dict[str, set[int]]:
+        """Every LOOSE_TITLE_MIN characters of a short title → the notices (by position) whose title holds them."""
+        grams: dict[str, set[int]] = {}
+        for number, forms in enumerate(self._titles):
+            title = forms[0]
+            for k in range(len(title) - LOOSE_TITLE_MIN + 1):
+                grams.setdefault(title[k : k + LOOSE_TITLE_MIN], set()).add(number)
+        return grams
 
     def by_title_words(self, text: str) -> Notice | None:
         """A notice named loosely by words of its title in order (公共服务方案 → 黄石市公共服务质量提升行动方案):

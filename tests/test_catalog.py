@@ -47,3 +47,10 @@ def test_whose_each_notice_is_comes_back_from_what_the_build_stored():
     stored = Catalog(made.notices, stored=json.loads(json.dumps(made.parts())))
     assert "notice_places" in vars(stored)  # read back at load, not worked out by the first question
     assert stored.notice_places == made.notice_places and len(made.notice_places) == len(TITLES)
+
+
+def test_a_notice_named_loosely_is_found_through_the_pieces_of_its_title():
+    c = catalog()
+    assert c.loosely_named("质量提升行动的方案里有什么").doc_no == "某政发〔2023〕1号"
+    assert c.loosely_named("提升的方案里有什么") is None  # fewer than four of its characters in a row
+    assert c.loosely_named("服务质量提升的意见") is None  # the pieces fit one title, the kind of document another
