@@ -136,10 +136,9 @@ class Index:
         self.max_idf = math.log(1 + (len(self.entries) + 0.5) / 0.5)
 
     def term_frequencies(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(clauses holding the term, its field-weighted, length-normed frequency in each): work in
-        proportion to its postings, done once for a common term (工作, 推进: thousands of clauses at
-        scale). A clause holding it in several fields is named once a field, each time with the same
-        (summed) frequency, so `scores[docs] += f(tf)` adds it once."""
+        """(clauses holding the term, in order and each once; its field-weighted, length-normed frequency
+        in each): work in proportion to its postings, done once for a common term (工作, 推进: thousands
+        of clauses at scale)."""
         kept = self._common.get(term)
         if kept is not None:
             return kept
@@ -159,9 +158,9 @@ class Index:
         # Summed field by field, as BM25F does, in a zeroed array as long as the clauses (this thread's
         # own), left zeroed again: no sorting or searching of the postings.
         summed = self._summing_array()
-        for field_docs, values in parts:  # a field's postings name each clause once
+        for field_docs, values in parts:  # a field's postings name each clause once, in order
             summed[field_docs] += values
-        docs = np.concatenate([docs for docs, _ in parts])
+        docs = np.unique(np.concatenate([docs for docs, _ in parts]))
         tf = summed[docs]
         summed[docs] = 0.0
         return docs, tf
@@ -286,16 +285,23 @@ class Index:
     def search(self, question: str | Query, limit: int = 5, within: set[int] | None = None) -> tuple[Query, list[Hit]]:
         """The best clauses for a question, best first; `within` limits to those entry numbers."""
         query = question if isinstance(question, Query) else self.analyze(question)
-        # Dense scores, but only the clauses a question term's postings name are ever touched.
-        scores = np.zeros(len(self.entries))
         allowed = None if within is None else self._allowed(within)
+        postings, frequencies, weights = [], [], []
         for term, weight in query.terms.items():
             docs, tf = self.term_frequencies(term)
             if allowed is not None:
                 keep = allowed[docs]
                 docs, tf = docs[keep], tf[keep]
             if len(docs):
-                scores[docs] += weight * self.idf(term) * tf * (K1 + 1) / (K1 + tf)
+                postings.append(docs)
+                frequencies.append(tf)
+                weights.append(weight * self.idf(term))
+        # Every term's postings in one array: BM25 saturation for all at once, then each clause's terms
+        # summed in the question's order (bincount adds in input order; a term names a clause once).
+        docs = np.concatenate(postings) if postings else np.empty(0, dtype=np.int32)
+        tf = np.concatenate(frequencies) if frequencies else np.empty(0)
+        each = np.repeat(weights, [len(d) for d in postings])
+        scores = np.bincount(docs, weights=each * tf * (K1 + 1) / (K1 + tf), minlength=len(self.entries))
         candidates = np.flatnonzero(scores != 0)  # a boolean mask's nonzero is several times faster
         if len(query.text) <= SHORT_QUESTION and query.concepts:
             self._heading_bonus(query, scores, candidates)
