@@ -34,6 +34,7 @@ class Catalog:
         self.unit_names: dict[str, str] = stored["unit_names"]
         self._titles: list[tuple[str, ...]] = [tuple(forms) for forms in stored["titles"]]
         self._grams = _title_grams(self._titles)
+        self._loose_grams = _title_grams(self._titles, LOOSE_TITLE_MIN, short_only=True)
         self.topics = tuple(stored["topics"])
         self.places = set(stored["places"])
         # Clauses are numbered notice by notice (Index.entries), so each notice owns one range.
@@ -101,20 +102,10 @@ class Catalog:
         for m in LOOSE_DOC.finditer(text):
             before = text[max(0, m.start() - 10) : m.start()]
             pieces = {before[i : i + LOOSE_TITLE_MIN] for i in range(len(before) - LOOSE_TITLE_MIN + 1)}
-            # The titles holding a piece, from the index (not every title at scale); the short title, normalised.
+            # The short titles (normalised) holding a piece, from their index: not every title at scale.
             found.update(number for piece in pieces for number in self._loose_grams.get(piece, ())
                          if m[1] in self._titles[number][0])
         return self.notices[found.pop()] if len(found) == 1 else None
-
-    @cached_property
-    def _loose_grams(self) -> dict[str, set[int]]:
-        """Every LOOSE_TITLE_MIN characters of a short title → the notices (by position) whose title holds them."""
-        grams: dict[str, set[int]] = {}
-        for number, forms in enumerate(self._titles):
-            title = forms[0]
-            for k in range(len(title) - LOOSE_TITLE_MIN + 1):
-                grams.setdefault(title[k : k + LOOSE_TITLE_MIN], set()).add(number)
-        return grams
 
     def by_title_words(self, text: str) -> Notice | None:
         """A notice named loosely by words of its title in order (公共服务方案 → 黄石市公共服务质量提升行动方案):
@@ -212,12 +203,14 @@ def _title_forms(notice: Notice) -> tuple[str, ...]:
     return tuple(dict.fromkeys((normalize(notice.short_title), normalize(notice.title))))
 
 
-def _title_grams(titles: list[tuple[str, ...]]) -> dict[str, list[int]]:
-    """Every six-character piece of the titles → the notices (by position) whose title holds it: one
-    entry per character of title, so the map grows with the titles, not with their substrings."""
+def _title_grams(titles: list[tuple[str, ...]], size: int = TITLE_PIECE_MIN, short_only: bool = False
+                 ) -> dict[str, list[int]]:
+    """Every `size` characters of the titles (of the short title alone with `short_only`) → the notices
+    (by position) whose title holds them: one entry per character of title, so the map grows with the
+    titles, not with their substrings."""
     grams: dict[str, list[int]] = {}
     for i, forms in enumerate(titles):
-        for gram in {f[k : k + TITLE_PIECE_MIN] for f in forms for k in range(len(f) - TITLE_PIECE_MIN + 1)}:
+        for gram in {f[k : k + size] for f in forms[: 1 if short_only else None] for k in range(len(f) - size + 1)}:
             grams.setdefault(gram, []).append(i)
     return grams
 

@@ -140,6 +140,11 @@ def gapped(phrase: str, text: str) -> str:
     """The shortest stretch of text holding the phrase's characters in order, few characters apart."""
     if len(phrase) < 2:
         return ""
-    pattern = f".{{0,{MAX_GAP}}}".join(map(re.escape, phrase))
-    m = re.search(pattern, text)
+    m = _gapped_pattern(phrase).search(text)
     return m.group(0) if m else ""
+
+
+@lru_cache(maxsize=4096)
+def _gapped_pattern(phrase: str) -> re.Pattern:
+    """Compiled once a phrase: the lexicon has thousands, more than the re module's own cache keeps."""
+    return re.compile(f".{{0,{MAX_GAP}}}".join(map(re.escape, phrase)))

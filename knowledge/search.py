@@ -46,6 +46,7 @@ HEADING_BONUS = 2.0
 PLACE_BOOST = 2.0  # a question naming the issuing city or province
 FUZZY_CANDIDATES = 200  # best-scored clauses whose headings a short question is fuzzily matched against
 COMMON_DF = 64  # clauses holding a term for its frequencies to be kept once worked out
+UNION_BY_SCAN = 32  # postings above 1/32 of the clauses are merged by a scan of the clauses, not a sort
 CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = re.compile(r"(?<=[。；！？])")
 ABSENT, KNOWN, UNKNOWN = "absent", "known", "unknown"  # a question's concept, as clauses are weighed against it
@@ -160,7 +161,10 @@ class Index:
         summed = self._summing_array()
         for field_docs, values in parts:  # a field's postings name each clause once, in order
             summed[field_docs] += values
-        docs = np.unique(np.concatenate([docs for docs, _ in parts]))
+        if sum(len(docs) for docs, _ in parts) * UNION_BY_SCAN < len(self.entries):
+            docs = np.unique(np.concatenate([docs for docs, _ in parts]))
+        else:  # thousands of postings: the clauses holding it read off the summed array (all positive)
+            docs = np.flatnonzero(summed != 0)
         tf = summed[docs]
         summed[docs] = 0.0
         return docs, tf

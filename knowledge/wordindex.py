@@ -61,6 +61,8 @@ class ClauseWords:
         self.df = df  # term → clauses holding it
         self.counts = lru_cache(maxsize=CACHED_CLAUSES)(self._counts)
         self.terms = lru_cache(maxsize=CACHED_CLAUSES)(self._terms)
+        # A section, a unit list, a notice's title: one phrase shared by many clauses, counted once.
+        self._phrase_counts = lru_cache(maxsize=CACHED_CLAUSES)(self._count_phrase)
 
     def __len__(self) -> int:
         return len(self._fields)
@@ -106,12 +108,15 @@ class ClauseWords:
         return out
 
     def _counts(self, doc: int) -> dict[str, dict[str, int]]:
-        """A clause's words by field with how often each occurs."""
+        """A clause's words by field with how often each occurs (read-only: shared between clauses)."""
         phrases = self._fields[doc]
-        return {name: dict(Counter(_split(self._phrases[p]))) for name, p in zip(FIELDS, phrases, strict=True)}
+        return {name: self._phrase_counts(p) for name, p in zip(FIELDS, phrases, strict=True)}
+
+    def _count_phrase(self, phrase: int) -> dict[str, int]:
+        return Counter(_split(self._phrases[phrase]))
 
     def _terms(self, doc: int) -> frozenset[str]:
-        return frozenset(t for counts in self.counts(doc).values() for t in counts)
+        return frozenset().union(*self.counts(doc).values())
 
     def title_words(self) -> set[str]:
         return {w for row in self._fields for w in _split(self._phrases[row[0]])}
