@@ -92,7 +92,7 @@ class Index:
         sounds = stored.sounds if stored else None
         titles = self.words.title_words() if sounds is None else set()
         self.expander = Expander(lexicon, sorted(self.df), self.tokenizer.key_terms | titles, self._is_word, sounds)
-        self._titles = [c.title for c, _ in self.entries]
+        self._titles = np.array([c.title for c, _ in self.entries], dtype=object)  # picked by clause numbers
         self.catalog = Catalog(notices, self.topic_word, stored.catalog if stored else None)
 
     def stored_words(self, fingerprint: str) -> StoredWords:
@@ -357,11 +357,10 @@ class Index:
         """Short questions often are a heading with a typo: 「盲人按摩師考證」. Only the best-scored
         candidates' headings are compared, so the cost does not grow with the knowledge base; the
         candidates stay the same (the bonus goes to some of them)."""
-        if len(candidates) > FUZZY_CANDIDATES:
-            candidates = np.sort(best_first(scores, candidates, FUZZY_CANDIDATES))
-        titles = {doc: self._titles[doc] for doc in candidates.tolist()}
-        for _, score, doc in process.extract(query.text, titles, scorer=fuzz.partial_ratio, score_cutoff=75, limit=5):
-            scores[doc] += HEADING_BONUS * (score - 70) / 30
+        candidates = best_of(scores, candidates, FUZZY_CANDIDATES)
+        titles = self._titles[candidates].tolist()
+        for _, score, at in process.extract(query.text, titles, scorer=fuzz.partial_ratio, score_cutoff=75, limit=5):
+            scores[candidates[at]] += HEADING_BONUS * (score - 70) / 30
 
     def _hit(self, query: Query, doc: int, score: float, weights: dict[str, float]) -> Hit:
         clause, notice = self.entries[doc]
@@ -495,14 +494,15 @@ def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[in
     return sorted(zip(candidates.tolist(), values.tolist(), strict=True), key=lambda dv: (-dv[1], dv[0]))[:limit]
 
 
-def best_first(scores: np.ndarray, candidates: np.ndarray, limit: int) -> np.ndarray:
-    """The `limit` best-scored candidates, best first, ties in candidate order (as a stable sort of them
-    all would give), sorting only those at or above the `limit`-th score."""
-    values = -scores[candidates]
-    if len(candidates) > limit:
-        kept = values <= np.partition(values, limit - 1)[limit - 1]
-        candidates, values = candidates[kept], values[kept]
-    return candidates[np.argsort(values, kind="stable")[:limit]]
+def best_of(scores: np.ndarray, candidates: np.ndarray, limit: int) -> np.ndarray:
+    """The `limit` best-scored of the candidates (sorted clause numbers), still in clause order; of those
+    tied with the last place, the earliest (as a stable sort of them all by score would keep)."""
+    if len(candidates) <= limit:
+        return candidates
+    values = scores[candidates]
+    kth = np.partition(values, len(values) - limit)[len(values) - limit]
+    above, tied = values > kth, values == kth
+    return candidates[above | tied & (np.cumsum(tied) <= limit - np.count_nonzero(above))]
 
 
 PLACE = re.compile(r"^([\u4e00-\u9fa5]{2,8}?(?:省|市|区|县|州|盟))")

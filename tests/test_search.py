@@ -2,11 +2,12 @@
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from knowledge.lexicon import load_lexicon
 from knowledge.parse import parse_gazette
-from knowledge.search import Index, notice_places
+from knowledge.search import Index, best_of, notice_places
 
 TEMPLATE = (
     "{city}人民政府关于支持企业稳岗的通知\n{prefix}政发〔2020〕{n}号\n各区人民政府：\n"
@@ -66,3 +67,11 @@ def test_a_common_word_is_ranked_the_same_once_its_frequencies_are_kept(two_citi
     assert two_cities.search("企业失业保险费")[1] == two_cities.search("企业失业保险费")[1] == fresh
     assert two_cities._common
     two_cities._common.clear()  # the module's other tests see the index as made
+
+
+def test_the_best_candidates_keep_the_earliest_of_those_tied_with_the_last_place():
+    scores = np.array([0.0, 3.0, 1.0, 2.0, 1.0, 1.0, 5.0])
+    candidates = np.flatnonzero(scores)
+    assert best_of(scores, candidates, 4).tolist() == [1, 2, 3, 6]  # 2 of the three tied at 1.0: the first
+    assert best_of(scores, candidates, 5).tolist() == [1, 2, 3, 4, 6]
+    assert best_of(scores, candidates, 9).tolist() == candidates.tolist()
