@@ -2,9 +2,8 @@
 
 import pytest
 
-from knowledge.base import KnowledgeBase
-
 from knowledge.answer import answer
+from knowledge.base import KnowledgeBase
 
 
 def top(kb, question):
