@@ -36,14 +36,21 @@ class Reply:
 
 
 def clause_record(clause: Clause, notice: Notice) -> dict:
-    """A clause as `kb export --json` and `ask --json` print it."""
+    """A clause as `kb export --json` and `ask --json` print it: `text` as a reader sees it, its units
+    included (「哪些单位牵头」 is answered by them), `body` without them."""
     return {
         "doc_no": clause.doc_no, "doc_title": notice.title, "doc_date": notice.date, "issuer": notice.issuer,
-        "path": clause.path_text, "title": clause.title, "text": clause.text,
+        "path": clause.path_text, "title": clause.title, "text": printed_text(clause), "body": clause.text,
         "lead_units": list(clause.lead_units), "responsible_units": list(clause.responsible_units),
         "kind": clause.kind, "number": clause.number, **({"deadline": clause.deadline} if clause.deadline else {}),
         **({"leaders": list(clause.leaders)} if clause.leaders else {}),
     }
+
+
+def printed_text(clause: Clause) -> str:
+    """The clause with its unit annotation, as notices print it: 「…。〔牵头单位：…；责任单位：…〕」."""
+    units = "；".join(unit_annotation(clause))
+    return f"{clause.text}〔{units}〕" if units else clause.text
 
 
 def render_json(answer: Answer) -> str:
@@ -101,12 +108,18 @@ def excerpt(clause: Clause, terms: tuple[str, ...], limit: int = EXCERPT_CHARS) 
     return out
 
 
-def unit_lines(clause: Clause) -> list[str]:
+def unit_annotation(clause: Clause) -> list[str]:
+    """「牵头单位：…」 and 「责任单位：…」, for the units a clause names."""
     lines = []
     if clause.lead_units:
         lines.append(texts.LEAD.format(units="、".join(clause.lead_units)))
     if clause.responsible_units:
         lines.append(texts.RESPONSIBLE.format(units="、".join(clause.responsible_units)))
+    return lines
+
+
+def unit_lines(clause: Clause) -> list[str]:
+    lines = unit_annotation(clause)
     if clause.deadline:
         lines.append(texts.DEADLINE.format(deadline=clause.deadline))
     return lines

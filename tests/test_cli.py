@@ -37,6 +37,8 @@ def test_ask_json_answers_every_stdin_line_in_order(run):
     assert set(hit) >= {"doc_no", "doc_title", "doc_date", "issuer", "path", "title", "text", "lead_units",
                         "responsible_units", "score", "matched_terms"}
     assert hit["lead_units"] == ["市人社局"] and hit["path"] == "二、 > （四） > 13."
+    # text as the notice prints it, units included (a who-question's answer is in them); body without
+    assert hit["text"] == hit["body"] + "〔牵头单位：市人社局；责任单位：各县（市、区）人民政府〕"
 
 
 def test_ask_explain_shows_expansions_and_field_scores(run):
