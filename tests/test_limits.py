@@ -8,6 +8,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -200,6 +201,26 @@ def notice_docx(path: Path, text: str) -> Path:
         document.add_paragraph(line)
     document.save(path)
     return path
+
+
+def test_a_file_that_parses_for_minutes_is_refused_in_time_and_the_reload_goes_on(tiny_dir, tmp_path):
+    db = tmp_path / "kb.db"
+    runner = CliRunner(env={"BOT_PARSE_SECONDS": "1"})
+    assert runner.invoke(cli, ["--knowledge", str(tiny_dir), "--db", str(db), "reload"]).exit_code == 0
+    live = db.read_bytes()
+    dense_pdf(tiny_dir / "b-slow.pdf")
+    notice_docx(tiny_dir / "c-heating.docx", TINY_NOTICE.replace("便民服务提升", "冬季供暖").replace("14号", "20号"))
+    (tiny_dir / "d-broken.docx").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive
+    started = time.monotonic()
+    result = runner.invoke(cli, ["--knowledge", str(tiny_dir), "--db", str(db), "reload"])
+    took = time.monotonic() - started
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    report = result.output.split("更新失败，知识库未改动：\n", 1)[1].splitlines()  # after the progress lines
+    # The files after it were read by a fresh worker: the broken one is named, the good one is not.
+    assert report == ["b-slow.pdf：解析超时（超过 1 秒），文件可能已损坏",
+                      "d-broken.docx：无法读取.docx文件（KeyError）"]
+    assert took < 20  # 1 s for the slow file, two worker start-ups, the rest; unlimited it takes minutes
+    assert db.read_bytes() == live
 
 
 def test_the_worker_starts_for_the_first_file_that_needs_it_and_again_after_a_kill(tmp_path):
