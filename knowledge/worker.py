@@ -42,6 +42,11 @@ class ExtractionWorker:
         self._conn: Connection | None = None  # from the worker
 
     @property
+    def pid(self) -> int | None:
+        """The worker's process id, while one is running."""
+        return self._process.pid if self.running else None
+
+    @property
     def running(self) -> bool:
         """Whether a worker process is up (none until a file needs one, none after a kill)."""
         return self._process is not None and self._process.poll() is None
@@ -83,7 +88,7 @@ class ExtractionWorker:
         code = f"import sys; sys.path.insert(0, {root!r}); from knowledge.worker import main; main()"
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", code, str(from_parent), str(to_parent), str(self.memory)],
+                [sys.executable, "-c", code, str(from_parent), str(to_parent), str(self.memory), str(os.getpid())],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, pass_fds=(from_parent, to_parent),
             )
         except OSError:
@@ -115,9 +120,28 @@ class ExtractionWorker:
 
 
 def main() -> None:
-    """The worker's entry: `python -c … main() READ_FD WRITE_FD MEMORY`."""
-    read_fd, write_fd, memory = (int(arg) for arg in sys.argv[1:4])
+    """The worker's entry: `python -c … main() READ_FD WRITE_FD MEMORY PARENT_PID`."""
+    read_fd, write_fd, memory, parent = (int(arg) for arg in sys.argv[1:5])
+    die_with_parent(parent)
     serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False), memory)
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this worker when the bot dies (SIGKILL, a crash), even mid-parse: it would
+    otherwise spin on alone until the library is done, noticing the closed pipe only between files.
+    (Linux ties this to the thread that started the worker; a build runs in one thread and closes
+    its worker before returning.)"""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker ends when it next reads the closed pipe
+        return
+    if os.getppid() != parent:  # the bot died before the request took effect
+        os._exit(0)
 
 
 def serve(inbox: Connection, outbox: Connection, memory: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -262,3 +263,41 @@ def test_a_page_that_needs_more_memory_than_the_worker_may_have_is_refused(tmp_p
         with pytest.raises(SourceError) as error:
             finishes(read_text, page, worker)
         assert "huge.html" in str(error.value) and error.value.reason.startswith("解析所需内存超过上限（120 MB）")
+
+
+def test_the_worker_dies_with_the_bot_even_mid_parse(tmp_path):
+    """A bot killed (SIGKILL) while its worker is busy with a slow PDF leaves no process behind."""
+    slow = dense_pdf(tmp_path / "slow.pdf")
+    script = (
+        "import sys, threading\n"
+        "from pathlib import Path\n"
+        "from knowledge.worker import ExtractionWorker\n"
+        "worker = ExtractionWorker(600)\n"
+        "path = Path(sys.argv[1])\n"
+        "threading.Thread(target=worker.extract, args=(path, '.pdf', path.read_bytes()), daemon=True).start()\n"
+        "while worker.pid is None: pass\n"
+        "print(worker.pid, flush=True)\n"
+        "threading.Event().wait()\n"
+    )
+    bot = subprocess.Popen([sys.executable, "-c", script, str(slow)], stdout=subprocess.PIPE, text=True,
+                           cwd=Path(__file__).parent.parent)
+    pid = int(bot.stdout.readline())
+    time.sleep(1)  # the worker is up in a fraction of that; the PDF keeps it busy for two minutes
+    bot.kill()
+    bot.wait()
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = alive(pid)
+    if left:
+        os.kill(pid, signal.SIGKILL)  # not to leave it spinning for minutes after a failed test
+    assert not left
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its new parent to reap it does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
