@@ -31,8 +31,9 @@ START_SECONDS = 60  # a fresh interpreter importing pdfplumber, python-docx and 
 
 class ExtractionWorker:
     """`extract(path, suffix, data)` runs `formats.EXTRACTORS[suffix]` in a child process, refusing a
-    file that takes longer than `seconds`. Started on the first file that needs it, reused for the
-    next; after a kill the next file gets a fresh one. Use as a context manager, or call `close`."""
+    file that takes longer than `seconds` or more than `memory` bytes of address space. Started on the
+    first file that needs it, reused for the next; after a kill the next file gets a fresh one. Use as
+    a context manager, or call `close`."""
 
     def __init__(self, seconds: float, memory: int = MAX_PARSE_BYTES):
         self.seconds = seconds
