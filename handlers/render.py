@@ -368,12 +368,17 @@ def escaped_messages(text: str) -> list[str]:
     return html_messages([(line, escape) for line in text.split("\n")])
 
 
+def has_next(answer: Answer, position: int) -> bool:
+    """Whether 下一条 has a result to show after the one at `position`."""
+    return position + 1 < min(len(answer.hits), RESULTS)
+
+
 def clause_buttons(answer: Answer, position: int, full: bool) -> tuple:
-    total = min(len(answer.hits), RESULTS)
     first = []
     if not full:
         first.append((texts.BUTTON_FULL, "full"))
-    if position + 1 < total:
+    if has_next(answer, position):
+        total = min(len(answer.hits), RESULTS)
         first.append((texts.BUTTON_NEXT.format(n=position + 2, total=total), "next"))
     rows = [tuple(first)] if first else []
     rows.append(((texts.BUTTON_UP, "up"), (texts.BUTTON_DOWN, "down"), (texts.BUTTON_DOC, "doc")))
@@ -452,7 +457,7 @@ def render_wechat(answer: Answer, position: int = 0, full: bool = False) -> Repl
     """A passive reply within 2048 bytes; what does not fit waits in `rest` for 「更多」."""
     text = render_console(answer, position, full)
     if answer.shows_clause and not full:
-        text += "\n" + texts.WECHAT_FOLLOW_UP
+        text += "\n" + (texts.WECHAT_FOLLOW_UP if has_next(answer, position) else texts.WECHAT_FOLLOW_UP_LAST)
     return fit_wechat(text)
 
 

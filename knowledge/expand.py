@@ -49,11 +49,13 @@ class Expander:
             if 2 <= len(term) <= 5 and all(CJK.match(ch) for ch in term):
                 self.sounds[tuple(lazy_pinyin(term))].append(term)
 
-    def synonyms(self, text: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    def synonyms(self, text: str, boundaries: frozenset[int] | None = None) -> list[tuple[str, tuple[str, ...], bool]]:
         """(phrase as found in the question, official terms, found exactly) for each concept.
 
         Of an entry's phrases found in the question, the best stands for it: exact before gapped,
-        then the longest (the most specific), then the earliest.
+        then the longest (the most specific), then the earliest. With `boundaries` (where the
+        question's words start and end), a gapped phrase must not begin or end inside a word:
+        保…税 in 「环境保护税」 is not 保税.
         """
         chars = set(text)
         best: dict[int, tuple] = {}
@@ -64,7 +66,7 @@ class Expander:
                 exact = phrase in text
                 span = phrase if exact else gapped(phrase, text)
                 # 「资格认证」 holds 资格…证 but is a word of its own, not a way of typing 资格证.
-                if not span or not exact and self._is_word(span):
+                if not span or not exact and (self._is_word(span) or not aligned(span, text, boundaries)):
                     continue
                 rank = (exact, len(phrase), -text.find(span))
                 if entry not in best or rank > best[entry][0]:
@@ -134,6 +136,13 @@ def in_order(chars: str, text: str) -> bool:
 @lru_cache(maxsize=8192)
 def syllable(char: str) -> str:
     return lazy_pinyin(char)[0]
+
+
+def aligned(span: str, text: str, boundaries: frozenset[int] | None) -> bool:
+    if boundaries is None:
+        return True
+    start = text.find(span)
+    return start in boundaries and start + len(span) in boundaries
 
 
 def gapped(phrase: str, text: str) -> str:

@@ -175,7 +175,7 @@ class Index:
         """Normalise, segment and expand a question into concepts."""
         text = self.lexicon.to_mandarin(normalize(question))
         concepts: list[Concept] = []
-        for span, official, exact in self.expander.synonyms(text):
+        for span, official, exact in self.expander.synonyms(text, self.tokenizer.boundaries(text)):
             weight = SYNONYM_WEIGHT if exact else SYNONYM_WEIGHT * GAPPED_FACTOR
             # An official term the person typed themselves (制造业 in 制造业企业) counts in full.
             concepts.append(self._concept(span, tuple((t, 1.0 if t in text else weight) for t in official)))

@@ -49,3 +49,11 @@ def test_unknown_service_topic_weighs_against_an_answer(two_cities):
 def test_generic_words_rank_but_are_not_evidence(two_cities):
     query = two_cities.analyze("企业")
     assert all(not c.evidence for c in query.concepts)
+
+
+def test_an_everyday_phrase_typed_apart_does_not_start_inside_a_word(kb):
+    # 「保税」 (bonded zone) may be typed with a character between (保…税), but in 「环境保护税」 its 保
+    # belongs to 环境保护: that is an environmental tax, not a bonded zone.
+    terms = kb.index.analyze("养殖场要不要交环境保护税").terms
+    assert "综合保税区" not in terms
+    assert "综合保税区" in kb.index.analyze("保了税的货").terms  # apart, between words, still found
