@@ -178,3 +178,10 @@ def test_the_installed_script_names_itself():
     assert "Usage: gazette-bot" in subprocess.run(script, capture_output=True, text=True).stdout
     module = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True).stdout
     assert "Usage: python -m bot" in module
+
+
+def test_a_malformed_parse_time_limit_is_named_not_a_traceback(tmp_path, tiny_dir):
+    result = CliRunner(env={"BOT_PARSE_SECONDS": "一分钟"}).invoke(
+        cli, ["--knowledge", str(tiny_dir), "--db", str(tmp_path / "kb.db"), "reload"])
+    assert result.exit_code == 1 and "BOT_PARSE_SECONDS must be a whole number" in result.output
+    assert not (tmp_path / "kb.db").exists()
