@@ -82,7 +82,8 @@ async def keep_current(assistant: Assistant, watch_sources: bool, every: float =
 def check_channels(settings) -> None:
     """Fail before starting anything when a channel's settings cannot work."""
     settings.admin_ids  # noqa: B018 - parses ADMIN_IDS, raising SettingError when malformed
-    for name in ("WECHAT_PORT", "TELEGRAM_WEBHOOK_PORT", "BOT_RATE_LIMIT", "BOT_LOG_RETENTION_DAYS"):
+    for name in ("WECHAT_PORT", "TELEGRAM_WEBHOOK_PORT", "BOT_RATE_LIMIT", "BOT_LOG_RETENTION_DAYS",
+                 "BOT_PARSE_SECONDS"):
         settings.int(name)
     if settings.get("BOT_WEB_PORT"):
         for name in ("BOT_WEB_PORT", "BOT_WEB_IDLE_MINUTES", "BOT_WEB_LOGIN_ATTEMPTS", "BOT_WEB_LOCKOUT_MINUTES",

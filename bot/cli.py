@@ -52,7 +52,10 @@ class Context:
             if not self.rebuild:
                 refuse_other_directory(s.db_path, s.knowledge_dir)
             try:
-                self._kb = KnowledgeBase(s.db_path, s.knowledge_dir, s.lexicon_dir, s.get("BOT_REGION"))
+                self._kb = KnowledgeBase(s.db_path, s.knowledge_dir, s.lexicon_dir, s.get("BOT_REGION"),
+                                         s.int("BOT_PARSE_SECONDS"))
+            except SettingError as exc:
+                raise click.ClickException(str(exc)) from exc
             except KnowledgeBaseError as exc:
                 raise click.ClickException(failure_message(exc)) from exc
         return self._kb

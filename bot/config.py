@@ -9,6 +9,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from knowledge.bundled import BUNDLED_NOTICES
+from knowledge.limits import MAX_PARSE_SECONDS
 
 # name, default, help — every name here is documented in .env.example (tests check it).
 SETTINGS = (
@@ -23,6 +24,8 @@ SETTINGS = (
      "and those above it (province, national); empty = every loaded notice"),
     ("BOT_RATE_LIMIT", "20", "Questions one user may ask per minute"),
     ("BOT_CONTEXT_MINUTES", "10", "Minutes the last answer stays the topic of follow-ups (找哪个部门, 要什么材料)"),
+    ("BOT_PARSE_SECONDS", str(MAX_PARSE_SECONDS), "Seconds one .docx, .pdf or .html file may take to parse before "
+     "the reload refuses it, naming it; 0 = no limit"),
     ("BOT_WATCH_KNOWLEDGE", "0", "1 (or true) to reload automatically when a notice or lexicon file changes"),
     ("TELEGRAM_BOT_TOKEN", "", "Token from @BotFather; Telegram runs only when it is set"),
     ("TELEGRAM_BASE_URL", "", "Root URL of a self-hosted Bot API server (http://localhost:8081); default Telegram's"),

@@ -21,7 +21,7 @@ from handlers.conversation import (
     compact,
     paging_command,
 )
-from knowledge.answer import RESULTS
+from handlers.render import has_next
 from knowledge.base import KnowledgeBase
 from knowledge.choice import chosen
 from knowledge.model import CLARIFY, SMALL_TALK, Answer, Hit, Notice, ReloadReport
@@ -138,9 +138,9 @@ class Assistant:
             return Turn(text=texts.NO_MORE)
         position = view.position
         if command == "next":
-            position += 1
-            if position >= min(len(answer.hits), RESULTS):
+            if not has_next(answer, position):
                 return Turn(text=texts.NO_MORE)
+            position += 1
         next_view = View(answer, position, full=command == "full", log_id=view.log_id)
         if view_id is not None:  # a button: the answer changes in place, under the same id
             conversation.views[view_id] = next_view

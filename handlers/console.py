@@ -10,7 +10,7 @@ import sys
 
 from handlers import texts
 from handlers.assistant import Assistant, Turn
-from handlers.render import render_console
+from handlers.render import has_next, render_console
 
 CHANNEL = "console"
 USER = "local"  # one person at the terminal
@@ -37,5 +37,6 @@ def console_text(turn: Turn) -> str:
         return turn.text
     text = render_console(turn.answer, turn.position, turn.full)
     if turn.answer.shows_clause and not turn.full:
-        text += "\n" + texts.CONSOLE_FOLLOW_UP
+        more = has_next(turn.answer, turn.position)
+        text += "\n" + (texts.CONSOLE_FOLLOW_UP if more else texts.CONSOLE_FOLLOW_UP_LAST)
     return text

@@ -36,14 +36,21 @@ class Reply:
 
 
 def clause_record(clause: Clause, notice: Notice) -> dict:
-    """A clause as `kb export --json` and `ask --json` print it."""
+    """A clause as `kb export --json` and `ask --json` print it: `text` as a reader sees it, its units
+    included (「哪些单位牵头」 is answered by them), `body` without them."""
     return {
         "doc_no": clause.doc_no, "doc_title": notice.title, "doc_date": notice.date, "issuer": notice.issuer,
-        "path": clause.path_text, "title": clause.title, "text": clause.text,
+        "path": clause.path_text, "title": clause.title, "text": printed_text(clause), "body": clause.text,
         "lead_units": list(clause.lead_units), "responsible_units": list(clause.responsible_units),
         "kind": clause.kind, "number": clause.number, **({"deadline": clause.deadline} if clause.deadline else {}),
         **({"leaders": list(clause.leaders)} if clause.leaders else {}),
     }
+
+
+def printed_text(clause: Clause) -> str:
+    """The clause with its unit annotation, as notices print it: 「…。〔牵头单位：…；责任单位：…〕」."""
+    units = "；".join(unit_annotation(clause))
+    return f"{clause.text}〔{units}〕" if units else clause.text
 
 
 def render_json(answer: Answer) -> str:
@@ -101,12 +108,18 @@ def excerpt(clause: Clause, terms: tuple[str, ...], limit: int = EXCERPT_CHARS) 
     return out
 
 
-def unit_lines(clause: Clause) -> list[str]:
+def unit_annotation(clause: Clause) -> list[str]:
+    """「牵头单位：…」 and 「责任单位：…」, for the units a clause names."""
     lines = []
     if clause.lead_units:
         lines.append(texts.LEAD.format(units="、".join(clause.lead_units)))
     if clause.responsible_units:
         lines.append(texts.RESPONSIBLE.format(units="、".join(clause.responsible_units)))
+    return lines
+
+
+def unit_lines(clause: Clause) -> list[str]:
+    lines = unit_annotation(clause)
     if clause.deadline:
         lines.append(texts.DEADLINE.format(deadline=clause.deadline))
     return lines
@@ -368,12 +381,17 @@ def escaped_messages(text: str) -> list[str]:
     return html_messages([(line, escape) for line in text.split("\n")])
 
 
+def has_next(answer: Answer, position: int) -> bool:
+    """Whether 下一条 has a result to show after the one at `position`."""
+    return position + 1 < min(len(answer.hits), RESULTS)
+
+
 def clause_buttons(answer: Answer, position: int, full: bool) -> tuple:
-    total = min(len(answer.hits), RESULTS)
     first = []
     if not full:
         first.append((texts.BUTTON_FULL, "full"))
-    if position + 1 < total:
+    if has_next(answer, position):
+        total = min(len(answer.hits), RESULTS)
         first.append((texts.BUTTON_NEXT.format(n=position + 2, total=total), "next"))
     rows = [tuple(first)] if first else []
     rows.append(((texts.BUTTON_UP, "up"), (texts.BUTTON_DOWN, "down"), (texts.BUTTON_DOC, "doc")))
@@ -452,7 +470,7 @@ def render_wechat(answer: Answer, position: int = 0, full: bool = False) -> Repl
     """A passive reply within 2048 bytes; what does not fit waits in `rest` for 「更多」."""
     text = render_console(answer, position, full)
     if answer.shows_clause and not full:
-        text += "\n" + texts.WECHAT_FOLLOW_UP
+        text += "\n" + (texts.WECHAT_FOLLOW_UP if has_next(answer, position) else texts.WECHAT_FOLLOW_UP_LAST)
     return fit_wechat(text)
 
 

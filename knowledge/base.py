@@ -17,6 +17,7 @@ from knowledge.answer import RESULTS, answer, doc_answer, named_unit_answer
 from knowledge.bundled import BUNDLED_NOTICES
 from knowledge.damage import DamagedDatabase, set_aside
 from knowledge.lexicon import Lexicon, load_lexicon
+from knowledge.limits import MAX_PARSE_SECONDS
 from knowledge.model import Answer, Hit, ReloadReport
 from knowledge.places import place_names
 from knowledge.search import Index
@@ -90,8 +91,9 @@ class KnowledgeBase:
     """The knowledge base a running bot answers from."""
 
     def __init__(self, db_path: Path, knowledge_dir: Path = BUNDLED_NOTICES, lexicon_dir: Path | None = None,
-                 region: str = ""):
+                 region: str = "", parse_seconds: float = MAX_PARSE_SECONDS):
         self.db_path = Path(db_path)
+        self.parse_seconds = parse_seconds  # BOT_PARSE_SECONDS: the time one .docx/.pdf/.html may take
         self.region = region  # the place served (BOT_REGION): questions naming no place stay with its notices
         self.knowledge_dir = Path(knowledge_dir)
         self.lexicon_dir = lexicon_dir
@@ -121,7 +123,8 @@ class KnowledgeBase:
         """Build the file from the knowledge directory; the report says which damaged file was set aside."""
         # Nobody sees this report: its new notices stay pending for the next reload's report.
         made = WordMaker(lexicon)
-        report = store.build(self.knowledge_dir, self.db_path, reported=False, extra=made)
+        report = store.build(self.knowledge_dir, self.db_path, reported=False, extra=made,
+                             parse_seconds=self.parse_seconds)
         self.last_report = replace(report, warnings=(*self.repairs, *report.warnings))
         self.repairs.clear()
         self._db_seen = self.db_signature()
@@ -162,7 +165,8 @@ class KnowledgeBase:
             started = time.perf_counter()
             lexicon = load_lexicon(self.lexicon_dir)  # a bad lexicon line fails before anything changes
             made = WordMaker(lexicon)
-            report = store.build(self.knowledge_dir, self.db_path, progress, extra=made)
+            report = store.build(self.knowledge_dir, self.db_path, progress, extra=made,
+                                 parse_seconds=self.parse_seconds)
             index = self._load(lexicon, made)
             self.index = index  # the swap: one assignment, so a question sees the old or the new index
             self._db_seen = self.db_signature()

@@ -16,6 +16,7 @@ from knowledge.normalize import normalize
 from knowledge.search import Index
 
 CLOSE = 0.95  # a candidate scoring at least this share of the best one's is as good a fit
+CLOSE_EVIDENCE = 0.9  # a rival reading holds about as much of the question as the best one
 MAX_CHOICES = 3
 HEADING_VERB = re.compile(
     r"提升|加强|开展|推进|推动|强化|完善|优化|深化|实施|积极|进一|一步|持续|大力|做好|建立|健全|提高"
@@ -31,6 +32,8 @@ def close_call(hits: list[Hit], index: Index, confident) -> tuple[Hit, ...]:
     for hit in hits[1:MAX_CHOICES]:
         if hit.score < CLOSE * best.score or hit.support is None or not confident(index, hit):
             break
+        if hit.support.evidence < CLOSE_EVIDENCE * best.support.evidence:
+            continue  # less of the question in it: a weaker reading, not a rival one
         if all(different(hit, chosen, index) for chosen in choices):
             choices.append(hit)
     return tuple(choices) if len(choices) > 1 else ()

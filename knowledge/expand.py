@@ -14,6 +14,7 @@ from knowledge.lexicon import Lexicon
 CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_FULL_FORM = 8  # characters of a term a short form may stand for
 FULL_FORMS = 3  # full forms kept for one short form: the most used
+MAX_PART_ENTRIES = 2  # a word inside more entries' phrases than this says too little about which
 MAX_GAP = 2  # characters allowed between the characters of an everyday phrase: 「被公司裁」 ~ 被裁
 
 
@@ -49,11 +50,13 @@ class Expander:
             if 2 <= len(term) <= 5 and all(CJK.match(ch) for ch in term):
                 self.sounds[tuple(lazy_pinyin(term))].append(term)
 
-    def synonyms(self, text: str) -> list[tuple[str, tuple[str, ...], bool]]:
+    def synonyms(self, text: str, boundaries: frozenset[int] | None = None) -> list[tuple[str, tuple[str, ...], bool]]:
         """(phrase as found in the question, official terms, found exactly) for each concept.
 
         Of an entry's phrases found in the question, the best stands for it: exact before gapped,
-        then the longest (the most specific), then the earliest.
+        then the longest (the most specific), then the earliest. With `boundaries` (where the
+        question's words start and end), a gapped phrase must not begin or end inside a word:
+        保…税 in 「环境保护税」 is not 保税.
         """
         chars = set(text)
         best: dict[int, tuple] = {}
@@ -64,13 +67,33 @@ class Expander:
                 exact = phrase in text
                 span = phrase if exact else gapped(phrase, text)
                 # 「资格认证」 holds 资格…证 but is a word of its own, not a way of typing 资格证.
-                if not span or not exact and self._is_word(span):
+                if not span or not exact and (self._is_word(span) or not aligned(span, text, boundaries)):
                     continue
                 rank = (exact, len(phrase), -text.find(span))
                 if entry not in best or rank > best[entry][0]:
                     best[entry] = (rank, span, exact)
         found = [(span, self._entries[entry][1], exact) for entry, (_, span, exact) in best.items()]
         return sorted(found, key=lambda f: (text.find(f[0]), f[0]))
+
+    def lexicon_parts(self, word: str) -> tuple[str, ...]:
+        """The official terms of the few synonym entries whose everyday phrases hold `word` whole
+        (放学 in 放学早, 放学没人接 → 课后服务): a word the lexicon only lists inside longer phrases."""
+        if len(word) < 2 or not all(CJK.match(ch) for ch in word):
+            return ()
+        entries = self._phrase_parts().get(word, ())
+        if not 1 <= len(entries) <= MAX_PART_ENTRIES:
+            return ()
+        return tuple(dict.fromkeys(t for i in entries for t in self._entries[i][1]))
+
+    @lru_cache(maxsize=1)  # noqa: B019 - one Expander per index, built once
+    def _phrase_parts(self) -> dict[str, tuple[int, ...]]:
+        parts: dict[str, set[int]] = defaultdict(set)
+        for i, (phrases, _) in enumerate(self._entries):
+            for phrase in phrases:
+                for size in range(2, len(phrase)):
+                    for start in range(len(phrase) - size + 1):
+                        parts[phrase[start:start + size]].add(i)
+        return {part: tuple(sorted(found)) for part, found in parts.items()}
 
     def full_forms(self, word: str, frequency) -> list[str]:
         """The knowledge base's longer terms a short form stands for: same first character, the other
@@ -134,6 +157,13 @@ def in_order(chars: str, text: str) -> bool:
 @lru_cache(maxsize=8192)
 def syllable(char: str) -> str:
     return lazy_pinyin(char)[0]
+
+
+def aligned(span: str, text: str, boundaries: frozenset[int] | None) -> bool:
+    if boundaries is None:
+        return True
+    start = text.find(span)
+    return start in boundaries and start + len(span) in boundaries
 
 
 def gapped(phrase: str, text: str) -> str:

@@ -3,7 +3,8 @@
 Each extractor takes `(path, data)` and returns text with one paragraph (or wrapped line) per
 line, table rows as tab-separated cells; `EXTRACTORS` lists them by suffix, and any other suffix is
 plain text (`decode_text`). Library
-errors are left to `sources.read_text`, which turns them into a `SourceError` naming the file.
+errors are left to `sources.read_text` (or the worker process it hands them to, `worker.py`), which
+turns them into a `SourceError` naming the file.
 """
 
 from __future__ import annotations
@@ -209,6 +210,20 @@ def decode_text(path: Path, data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     raise SourceError(path, "无法识别的文件编码（不是 UTF-8 或 GB18030）")
+
+
+def library_failure(suffix: str, exc: Exception) -> str:
+    """The reason given for a file whose library raised something of its own (a broken .docx/.pdf)."""
+    return f"无法读取{suffix}文件（{type(exc).__name__}）"
+
+
+def preload() -> None:
+    """Import every extractor's library now (the worker does, so its time limit measures parsing)."""
+    import bs4  # noqa: F401
+    import docx  # noqa: F401
+    import pdfplumber  # noqa: F401
+
+    import knowledge.htmlwalk  # noqa: F401
 
 
 EXTRACTORS = {".docx": docx_text, ".pdf": pdf_text, ".html": html_text, ".htm": html_text, ".shtml": html_text}

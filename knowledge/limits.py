@@ -1,5 +1,6 @@
 """How much of one knowledge file the build will read: a file past a limit is refused, named in the
-report, before it can take minutes or gigabytes (a 200 MB dump, a .docx that unpacks to 600 MB)."""
+report, before it can take minutes or gigabytes (a 200 MB dump, a .docx that unpacks to 600 MB, a
+PDF that keeps its parser busy for minutes)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ MAX_FILE_BYTES = 50 * MB  # a whole year's gazette as a PDF is a few MB; past th
 MAX_UNPACKED_BYTES = 200 * MB  # all parts of a .docx (or .xlsx…) once unpacked, images included
 MAX_XML_PART_BYTES = 40 * MB  # one unpacked XML part: parsed into memory at several times its size
 MAX_PARTS = 10_000
+# A .docx/.pdf/.html is parsed in a worker process (knowledge/worker.py) within these. An ordinary
+# notice takes well under a second; a 53 KB PDF of tiny glyphs kept pdfminer busy for two minutes.
+MAX_PARSE_SECONDS = 60  # the default of BOT_PARSE_SECONDS
+MAX_PARSE_BYTES = 2048 * MB  # the worker's address space: a 5 MB web page peaks near 300 MB in bs4
 
 
 def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:

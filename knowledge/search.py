@@ -32,6 +32,8 @@ GAPPED_FACTOR = 0.8  # the phrase was found with other characters in between
 TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
 SHORT_FORM_WEIGHT = 0.6  # a longer term of the notices that a short form stands for (公厕 → 公共厕所)
 PART_WEIGHT = 0.5  # a known part of an unknown long word
+LEXICON_PART_WEIGHT = 0.6  # a term of the synonym entries whose phrases hold an unknown word (放学 in 放学早)
+MIN_PART_RARITY = 0.8  # only unusual words: 附近 or 别的 inside a listed phrase says nothing of its topic
 THESAURUS_WEIGHT = 0.6  # a general synonym (词林) of a word the notices do not use
 MISSING_FACTOR = 0.5  # a known concept the clause lacks counts half against it
 SERVICE_TOPICALITY = 2.0  # an unknown public-service topic (topics.txt) all but rules an answer out
@@ -204,7 +206,7 @@ class Index:
         """Normalise, segment and expand a question into concepts."""
         text = self.lexicon.to_mandarin(normalize(question))
         concepts: list[Concept] = []
-        for span, official, exact in self.expander.synonyms(text):
+        for span, official, exact in self.expander.synonyms(text, self.tokenizer.boundaries(text)):
             weight = SYNONYM_WEIGHT if exact else SYNONYM_WEIGHT * GAPPED_FACTOR
             # An official term the person typed themselves (制造业 in 制造业企业) counts in full.
             concepts.append(self._concept(span, tuple((t, 1.0 if t in text else weight) for t in official)))
@@ -253,6 +255,10 @@ class Index:
         )
         if synonyms:
             return terms + synonyms
+        listed = tuple((t, LEXICON_PART_WEIGHT) for t in self.expander.lexicon_parts(word)
+                       if t in self.df) if self.tokenizer.rarity(word) >= MIN_PART_RARITY else ()
+        if listed:
+            return terms + listed
         full = self.expander.full_forms(word, self.df.get)
         if full:
             return terms + tuple((t, SHORT_FORM_WEIGHT) for t in full)

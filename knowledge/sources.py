@@ -6,8 +6,9 @@ import unicodedata
 from pathlib import Path
 
 from knowledge.errors import SourceError
-from knowledge.formats import EXTRACTORS, decode_text
+from knowledge.formats import EXTRACTORS, decode_text, library_failure
 from knowledge.limits import read_limited
+from knowledge.worker import ExtractionWorker
 
 TEXT_SUFFIXES = {".txt", ".md", ""}
 
@@ -28,20 +29,24 @@ def is_scratch(relative: Path) -> bool:
     )
 
 
-def read_text(path: Path) -> str:
-    """The text of one knowledge file, whatever its format."""
+def read_text(path: Path, worker: ExtractionWorker | None = None) -> str:
+    """The text of one knowledge file, whatever its format; a .docx/.pdf/.html is parsed by `worker`
+    (within its time and memory limits) when given, else here (plain text always here: our own code,
+    linear in the file's size)."""
     path = Path(path)
     suffix = path.suffix.lower()
     data = read_limited(path)
     if not data.strip():
         raise SourceError(path, "文件是空的")
-    if suffix in EXTRACTORS:
+    if suffix in EXTRACTORS and worker is not None:
+        text = worker.extract(path, suffix, data)
+    elif suffix in EXTRACTORS:
         try:
             text = EXTRACTORS[suffix](path, data)
         except SourceError:
             raise
         except Exception as exc:  # a broken .docx/.pdf raises whatever its library raises
-            raise SourceError(path, f"无法读取{suffix}文件（{type(exc).__name__}）") from exc
+            raise SourceError(path, library_failure(suffix, exc)) from exc
     else:
         text = decode_text(path, data)
     if not looks_like_text(text):

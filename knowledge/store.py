@@ -11,15 +11,18 @@ import json
 import os
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 import sqlite_utils
 
 from knowledge.damage import DamagedDatabase, check, is_damage, set_aside
 from knowledge.errors import BuildError, SourceError
+from knowledge.limits import MAX_PARSE_SECONDS
 from knowledge.model import ITEM, SECTION, TABLE_ROW, Clause, Notice, ReloadReport
 from knowledge.parse import parse_gazette
 from knowledge.sources import knowledge_files, read_text
+from knowledge.worker import ExtractionWorker
 
 SCHEMA = 5  # bumped when the tables change: a file of another schema is rebuilt, not misread
 Progress = Callable[[int, int, str], None]  # (files done, files in all, file name)
@@ -28,21 +31,27 @@ Progress = Callable[[int, int, str], None]  # (files done, files in all, file na
 ExtraTables = Callable[[list[Notice]], dict[str, list[dict]]]
 
 
-def load_notices(directory: Path, progress: Progress | None = None) -> list[Notice]:
-    """Parse every file of the knowledge directory; collect every failure before raising."""
+def load_notices(directory: Path, progress: Progress | None = None,
+                 parse_seconds: float = MAX_PARSE_SECONDS) -> list[Notice]:
+    """Parse every file of the knowledge directory; collect every failure before raising.
+
+    `parse_seconds`: how long one .docx/.pdf/.html may take, parsed in a worker process started on
+    the first such file and reused for the rest; 0 parses them here, with no limit.
+    """
     notices, failures = [], []
     files = knowledge_files(directory)
-    for i, path in enumerate(files, 1):
-        if progress:
-            progress(i, len(files), path.name)
-        try:
-            found = parse_gazette(read_text(path), source=path.name)
-        except SourceError as exc:
-            failures.append(exc)
-            continue
-        if not any(n.clauses for n in found):
-            failures.append(SourceError(path, "没有找到任何通知或条款"))
-        notices += found
+    with ExtractionWorker(parse_seconds) if parse_seconds > 0 else nullcontext() as worker:
+        for i, path in enumerate(files, 1):
+            if progress:
+                progress(i, len(files), path.name)
+            try:
+                found = parse_gazette(read_text(path, worker), source=path.name)
+            except SourceError as exc:
+                failures.append(exc)
+                continue
+            if not any(n.clauses for n in found):
+                failures.append(SourceError(path, "没有找到任何通知或条款"))
+            notices += found
     if failures:
         raise BuildError(failures)
     if not files:
@@ -69,7 +78,7 @@ def unique(notices: list[Notice]) -> tuple[list[Notice], list[str]]:
 
 def build(
     directory: Path, db_path: Path, progress: Progress | None = None, notices: list[Notice] | None = None,
-    reported: bool = True, extra: ExtraTables | None = None,
+    reported: bool = True, extra: ExtraTables | None = None, parse_seconds: float = MAX_PARSE_SECONDS,
 ) -> ReloadReport:
     """Rebuild the knowledge base file from the directory (or notices already parsed from it), with
     `extra`'s tables for the notices in the same file, so they are swapped in together.
@@ -77,10 +86,11 @@ def build(
     `reported`: whether an admin sees this build's report. A build nobody saw (at start-up, from a
     directory just configured) leaves its new notices pending, and the next reported build names them
     as new, with their warnings; a notice that has not changed is not warned about again.
+    `parse_seconds`: the time limit per .docx/.pdf/.html file (`load_notices`).
     """
     started = time.perf_counter()
     if notices is None:
-        notices = load_notices(directory, progress)
+        notices = load_notices(directory, progress, parse_seconds)
     files = len({n.source for n in notices})
     notices, duplicate_warnings = unique(notices)
     db_path = Path(db_path)

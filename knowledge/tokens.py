@@ -68,6 +68,14 @@ class Tokenizer:
                         if self._jieba.FREQ.get(word[i : i + size])]
         return out
 
+    def boundaries(self, text: str) -> frozenset[int]:
+        """Offsets in text where its words (dictionary segmentation, as content_words) start or end."""
+        offsets, position = {0}, 0
+        for word in self._jieba.lcut(text.lower(), HMM=False):
+            position += len(word)
+            offsets.add(position)
+        return frozenset(offsets)
+
     def parts(self, word: str) -> list[str]:
         """The shorter dictionary words inside a long one: 预约挂号 → 预约, 挂号."""
         return [w for w in self._jieba.lcut_for_search(word) if w != word and len(w) >= 2]

@@ -3,6 +3,7 @@
 import pytest
 
 from knowledge.answer import answer
+from knowledge.base import KnowledgeBase
 
 
 def top(kb, question):
@@ -138,3 +139,36 @@ def test_a_notice_named_loosely_is_searched_first(kb):
     assert answer.answered
     assert answer.hits[0].notice.doc_no == "黄政办发〔2022〕57号"
     assert answer.hits[0].clause.title == "服务质量提升行动"
+
+
+JOBS_PLAN = """江城市人民政府办公室关于印发江城市稳就业工作方案的通知
+江政办发〔2023〕30号
+一、重点任务
+1.组织毕业生招聘会。每季度为毕业生举办招聘会，发布岗位信息，同时做好就业政策宣传，提供职业指导、技能培训和创业孵化服务，帮助中小企业稳定用工。（牵头单位：市人社局）
+江城市人民政府办公室
+2023年4月1日
+"""
+
+DISABLED_JOBS_PLAN = """江城市人民政府办公室关于印发江城市促进残疾人就业行动方案的通知
+江政办发〔2023〕31号
+一、重点任务
+1.举办残疾人毕业生招聘会。面向残疾人高校毕业生组织招聘会，每年举办两次毕业生招聘会，毕业生离校后提供就业服务，为毕业生推荐岗位，毕业生就业创业给予补贴。（牵头单位：市残联）
+江城市人民政府办公室
+2023年4月2日
+"""
+
+
+@pytest.fixture
+def jobs_kb(tmp_path):
+    notices = tmp_path / "notices"
+    notices.mkdir()
+    (notices / "jobs.txt").write_text(JOBS_PLAN, encoding="utf-8")
+    (notices / "disabled-jobs.txt").write_text(DISABLED_JOBS_PLAN, encoding="utf-8")
+    return KnowledgeBase(tmp_path / "jobs.db", notices)
+
+
+def test_a_notice_for_one_group_of_people_answers_only_questions_about_them(jobs_kb):
+    # The disability plan repeats 毕业生 more often; a graduate who names no disability still means the
+    # general fair, and one who does means the other.
+    assert top(jobs_kb, "我今年毕业，有没有给毕业生办的招聘会").notice.doc_no == "江政办发〔2023〕30号"
+    assert top(jobs_kb, "坐轮椅的毕业生有没有招聘会").notice.doc_no == "江政办发〔2023〕31号"

@@ -109,3 +109,23 @@ async def test_telegram_offers_buttons_and_a_press_sends_the_clause(api, winter_
     assert [row[0][1] for row in buttons(asked)] == ["pick1", "pick2"]
     assert buttons(asked)[1][0][0] == f"2. {HOSPITAL}"
     assert shown(answer).startswith(HOSPITAL) and "市卫健委" in shown(answer)
+
+
+VILLAGE_NOTICE = """江城市人民政府办公室关于印发江城市乡村振兴行动方案的通知
+江政办发〔2023〕16号
+一、文化
+1.建设农家书屋。每个行政村建设一个农家书屋，配备图书不少于1500册，定期更新出版物，开展阅读推广活动，方便群众就近借阅。（牵头单位：市文化局）
+二、就业
+2.农村劳动力就业帮扶。组织农村劳动力参加技能培训，推荐农村劳动力到乡村企业和农村合作社就业，开发农村公益性岗位。（牵头单位：市人社局）
+三、其他
+""" + "".join(f"{i}.{item}\n" for i, item in enumerate(OTHER_ITEMS, 3)) + "江城市人民政府办公室\n2023年3月2日\n"
+
+
+def test_a_clause_holding_less_of_the_question_is_no_rival(tmp_path):
+    # The jobs clause says 农村 again and again and scores as high; but 村里 is where the person lives,
+    # 农家书屋 is what they ask about: the clause that has it is the answer, not one of two choices.
+    folder = tmp_path / "village"
+    folder.mkdir()
+    (folder / "village.txt").write_text(VILLAGE_NOTICE, encoding="utf-8")
+    answer = KnowledgeBase(tmp_path / "village.db", folder).ask("我们村里想搞个农家书屋，有没有这个说法")
+    assert answer.answered and answer.hits[0].clause.title == "建设农家书屋"

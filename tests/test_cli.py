@@ -37,6 +37,8 @@ def test_ask_json_answers_every_stdin_line_in_order(run):
     assert set(hit) >= {"doc_no", "doc_title", "doc_date", "issuer", "path", "title", "text", "lead_units",
                         "responsible_units", "score", "matched_terms"}
     assert hit["lead_units"] == ["市人社局"] and hit["path"] == "二、 > （四） > 13."
+    # text as the notice prints it, units included (a who-question's answer is in them); body without
+    assert hit["text"] == hit["body"] + "〔牵头单位：市人社局；责任单位：各县（市、区）人民政府〕"
 
 
 def test_ask_explain_shows_expansions_and_field_scores(run):
@@ -176,3 +178,10 @@ def test_the_installed_script_names_itself():
     assert "Usage: gazette-bot" in subprocess.run(script, capture_output=True, text=True).stdout
     module = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True).stdout
     assert "Usage: python -m bot" in module
+
+
+def test_a_malformed_parse_time_limit_is_named_not_a_traceback(tmp_path, tiny_dir):
+    result = CliRunner(env={"BOT_PARSE_SECONDS": "一分钟"}).invoke(
+        cli, ["--knowledge", str(tiny_dir), "--db", str(tmp_path / "kb.db"), "reload"])
+    assert result.exit_code == 1 and "BOT_PARSE_SECONDS must be a whole number" in result.output
+    assert not (tmp_path / "kb.db").exists()

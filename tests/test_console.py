@@ -21,6 +21,7 @@ def test_a_question_then_full_text_then_next(tiny_kb, tmp_path):
     assert "居民凭电子社保卡可在全市医院挂号、缴费和查询医保余额。" in full  # the whole clause
     assert texts.CONSOLE_FOLLOW_UP not in full
     assert second.startswith("延长图书馆开放时间】")  # 下一条: the next result
+    assert texts.CONSOLE_FOLLOW_UP_LAST in second  # the last one: no 下一条 offered
     stats = log.stats()
     assert stats.by_channel == (("console", 1),)  # the question is logged; paging commands are not
     log.close()

@@ -26,8 +26,6 @@ DIALOGUES = dialogues()
 IDS = [d["id"] for d in DIALOGUES]
 # First questions the engine ranks wrongly on its own (not a matter of conversation): the search's to fix.
 KNOWN_MISSES = {
-    "d10": "「找工作的政策…有没有电话可以问」 ranks 59号's 拓宽解读渠道 above 畅通就业咨询渠道",
-    "d11": "「毕业生…招聘会」 ranks 阳光就创 (残疾人大学生) above 高频次多途径组织招聘活动",
 }
 
 

@@ -25,3 +25,8 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     command = "python -m pytest -q"
     assert command in readme and command in ci
+
+
+def test_every_setting_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [name for name, _, _ in SETTINGS if f"| `{name}` |" not in readme] == []

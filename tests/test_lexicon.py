@@ -73,3 +73,23 @@ def test_a_bad_dialect_line_is_reported_with_its_place(tmp_path):
     with pytest.raises(LexiconError) as error:
         load_lexicon(lexicon)
     assert any("dialect.txt:" in line for line in error.value.reasons)
+
+
+AFTER_SCHOOL = TINY_NOTICE.replace("3.推广电子社保卡。", (
+    "3.推进课后服务。义务教育学校课后服务结束时间不早于当地正常下班时间。（牵头单位：市教育局）\n"
+    "4.推广电子社保卡。"
+))
+
+
+def test_a_word_listed_only_inside_longer_phrases_still_finds_their_official_terms(tmp_path):
+    folder, lexicon = tmp_path / "notices", tmp_path / "lexicon"
+    folder.mkdir()
+    (folder / "notice.txt").write_text(AFTER_SCHOOL, encoding="utf-8")
+    shutil.copytree(BUNDLED, lexicon)
+    (lexicon / "synonyms.txt").write_text("上补习班太贵 不想报补习班 附近公园 => 课后服务\n", encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "k.db", folder, lexicon)
+    answer = kb.ask("孩子放学了只能去补习班吗")  # 补习班 alone is no phrase of the line, only part of two
+    concepts = {c.surface: [t for t, _ in c.terms] for c in answer.evidence.concepts}
+    assert "课后服务" in concepts["补习班"] and answer.hits[0].clause.title == "推进课后服务"
+    # A common word inside a phrase (附近) says nothing of the line's topic.
+    assert "课后服务" not in {t for c in kb.ask("附近哪里能借书").evidence.concepts for t, _ in c.terms}

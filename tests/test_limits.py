@@ -1,12 +1,15 @@
 """Per-file faults end as one report line naming the file, in bounded time and memory: a file the
-bot may not read, a huge file, 100,000 nested <div>s, a .docx that unpacks to far more than it weighs."""
+bot may not read, a huge file, 100,000 nested <div>s, a .docx that unpacks to far more than it weighs,
+a PDF that keeps its parser busy for minutes, a page that needs more memory than the worker may have."""
 
 from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,12 +17,16 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from bot.cli import cli
 from knowledge.errors import BuildError, SourceError
-from knowledge.limits import MAX_FILE_BYTES, MAX_XML_PART_BYTES
+from knowledge.limits import MAX_FILE_BYTES, MAX_XML_PART_BYTES, MB
 from knowledge.sources import read_text
 from knowledge.store import build
+from knowledge.worker import ExtractionWorker
+from tests.conftest import TINY_NOTICE
 
 HANG_GUARD = 120  # seconds: far beyond what a linear pass needs, far below what a quadratic one took
 
@@ -171,3 +178,126 @@ def test_one_file_cannot_bury_the_report_in_warnings(tmp_path):
     assert len(report.notices) > 30
     assert len(report.warnings) == MAX_WARNINGS_PER_FILE + 1
     assert report.warnings[-1].startswith("dump.txt：另有")
+
+
+# --- the time and memory limits of the worker process ------------------------------------------------
+
+
+def dense_pdf(path: Path, pages: int = 20) -> Path:
+    """A PDF of 120,000 tiny glyphs a page: under 3 KB a page on disk, and pdfminer needs some five
+    seconds a page to lay them out (20 pages, 53 KB: two minutes). Nothing in it is malformed."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for _ in range(pages):
+        pdf.setFont("Helvetica", 2)
+        for row in range(400):
+            pdf.drawString(5, 5 + row * 2, "x" * 300)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def notice_docx(path: Path, text: str) -> Path:
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def test_a_file_that_parses_for_minutes_is_refused_in_time_and_the_reload_goes_on(tiny_dir, tmp_path):
+    db = tmp_path / "kb.db"
+    runner = CliRunner(env={"BOT_PARSE_SECONDS": "1"})
+    assert runner.invoke(cli, ["--knowledge", str(tiny_dir), "--db", str(db), "reload"]).exit_code == 0
+    live = db.read_bytes()
+    dense_pdf(tiny_dir / "b-slow.pdf")
+    notice_docx(tiny_dir / "c-heating.docx", TINY_NOTICE.replace("便民服务提升", "冬季供暖").replace("14号", "20号"))
+    (tiny_dir / "d-broken.docx").write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip archive
+    started = time.monotonic()
+    result = runner.invoke(cli, ["--knowledge", str(tiny_dir), "--db", str(db), "reload"])
+    took = time.monotonic() - started
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    report = result.output.split("更新失败，知识库未改动：\n", 1)[1].splitlines()  # after the progress lines
+    # The files after it were read by a fresh worker: the broken one is named, the good one is not.
+    assert report == ["b-slow.pdf：解析超时（超过 1 秒），文件可能已损坏",
+                      "d-broken.docx：无法读取.docx文件（KeyError）"]
+    assert took < 20  # 1 s for the slow file, two worker start-ups, the rest; unlimited it takes minutes
+    assert db.read_bytes() == live
+
+
+def test_the_worker_starts_for_the_first_file_that_needs_it_and_again_after_a_kill(tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text(TINY_NOTICE, encoding="utf-8")
+    word = notice_docx(tmp_path / "a.docx", TINY_NOTICE)
+    slow = dense_pdf(tmp_path / "slow.pdf", pages=2)
+    with ExtractionWorker(0.5) as worker:
+        assert read_text(text, worker) == TINY_NOTICE and not worker.running  # plain text: no process
+        assert read_text(word, worker) == read_text(word) and worker.running
+        with pytest.raises(SourceError) as error:
+            finishes(read_text, slow, worker)
+        assert error.value.path == slow and error.value.reason.startswith("解析超时（超过 0.5 秒）")
+        assert not worker.running
+        assert read_text(word, worker) == read_text(word) and worker.running
+    assert not worker.running
+
+
+def test_ordinary_docx_pdf_and_html_read_the_same_through_the_worker(tmp_path):
+    from tests.test_formats import NOTICE, write_docx, write_html, write_pdf
+
+    write_docx(tmp_path / "a.docx", NOTICE)
+    write_pdf(tmp_path / "b.pdf", [NOTICE[:6], NOTICE[6:]])
+    write_html(tmp_path / "c.html")
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")  # a library error, in Chinese
+    with ExtractionWorker(60) as worker:
+        for name in ("a.docx", "b.pdf", "c.html"):
+            assert read_text(tmp_path / name, worker) == read_text(tmp_path / name)
+        with pytest.raises(SourceError) as error:
+            read_text(tmp_path / "d.pdf", worker)
+        assert error.value.reason == "PDF 文件已损坏或不完整"
+        assert worker.running  # a refusal is an answer, not a reason to restart
+
+
+def test_a_page_that_needs_more_memory_than_the_worker_may_have_is_refused(tmp_path):
+    page = tmp_path / "huge.html"
+    page.write_text("<html><body>" + "<p>一、便民服务</p>" * 100_000 + "</body></html>", encoding="utf-8")
+    with ExtractionWorker(60, memory=120 * MB) as worker:  # the libraries alone take some 60 MB
+        with pytest.raises(SourceError) as error:
+            finishes(read_text, page, worker)
+        assert "huge.html" in str(error.value) and error.value.reason.startswith("解析所需内存超过上限（120 MB）")
+
+
+def test_the_worker_dies_with_the_bot_even_mid_parse(tmp_path):
+    """A bot killed (SIGKILL) while its worker is busy with a slow PDF leaves no process behind."""
+    slow = dense_pdf(tmp_path / "slow.pdf")
+    script = (
+        "import sys, threading\n"
+        "from pathlib import Path\n"
+        "from knowledge.worker import ExtractionWorker\n"
+        "worker = ExtractionWorker(600)\n"
+        "path = Path(sys.argv[1])\n"
+        "threading.Thread(target=worker.extract, args=(path, '.pdf', path.read_bytes()), daemon=True).start()\n"
+        "while worker.pid is None: pass\n"
+        "print(worker.pid, flush=True)\n"
+        "threading.Event().wait()\n"
+    )
+    bot = subprocess.Popen([sys.executable, "-c", script, str(slow)], stdout=subprocess.PIPE, text=True,
+                           cwd=Path(__file__).parent.parent)
+    pid = int(bot.stdout.readline())
+    time.sleep(1)  # the worker is up in a fraction of that; the PDF keeps it busy for two minutes
+    bot.kill()
+    bot.wait()
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = alive(pid)
+    if left:
+        os.kill(pid, signal.SIGKILL)  # not to leave it spinning for minutes after a failed test
+    assert not left
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for its new parent to reap it does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")

@@ -75,3 +75,11 @@ def test_the_best_candidates_keep_the_earliest_of_those_tied_with_the_last_place
     assert best_of(scores, candidates, 4).tolist() == [1, 2, 3, 6]  # 2 of the three tied at 1.0: the first
     assert best_of(scores, candidates, 5).tolist() == [1, 2, 3, 4, 6]
     assert best_of(scores, candidates, 9).tolist() == candidates.tolist()
+
+
+def test_an_everyday_phrase_typed_apart_does_not_start_inside_a_word(kb):
+    # 「保税」 (bonded zone) may be typed with a character between (保…税), but in 「环境保护税」 its 保
+    # belongs to 环境保护: that is an environmental tax, not a bonded zone.
+    terms = kb.index.analyze("养殖场要不要交环境保护税").terms
+    assert "综合保税区" not in terms
+    assert "综合保税区" in kb.index.analyze("保了税的货").terms  # apart, between words, still found

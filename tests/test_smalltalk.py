@@ -16,6 +16,8 @@ from knowledge import model, smalltalk
 @pytest.mark.parametrize("message, kind", [
     ("你好", smalltalk.GREETING), ("在吗在吗", smalltalk.GREETING), ("您好，我想咨询一下", smalltalk.GREETING),
     ("谢谢", smalltalk.THANKS), ("好的，谢谢", smalltalk.THANKS), ("谢谢你，帮了大忙了", smalltalk.THANKS),
+    ("好，晓得了", smalltalk.THANKS), ("收到", smalltalk.THANKS), ("好的", smalltalk.THANKS),
+    ("嗯嗯", smalltalk.THANKS), ("好的，没别的事了，再见", smalltalk.GOODBYE),
     ("你是谁", smalltalk.IDENTITY), ("你好，你是机器人吗", smalltalk.IDENTITY), ("你能干啥", smalltalk.IDENTITY),
     ("再见", smalltalk.GOODBYE), ("好的，没问题了，再见", smalltalk.GOODBYE),
     ("转人工", smalltalk.HUMAN), ("热线", smalltalk.HUMAN), ("人工客服", smalltalk.HUMAN),
