@@ -47,7 +47,6 @@ SHORT_QUESTION = 12  # characters; short questions get fuzzy matching against he
 HEADING_BONUS = 2.0
 PLACE_BOOST = 2.0  # a question naming the issuing city or province
 FUZZY_CANDIDATES = 200  # best-scored clauses whose headings a short question is fuzzily matched against
-COMMON_DF = 64  # clauses holding a term for its frequencies to be kept once worked out
 UNION_BY_SCAN = 32  # postings above 1/32 of the clauses are merged by a scan of the clauses, not a sort
 CJK = re.compile(r"[\u3400-\u9fff]")
 SENTENCE_END = re.compile(r"(?<=[。；！？])")
@@ -87,7 +86,9 @@ class Index:
         self._place_masks: dict[frozenset[str], np.ndarray] = {}  # the notices a question's places name
         self._masks: dict[int, tuple[frozenset, np.ndarray]] = {}  # scopes as masks, by identity
         self._scratch = threading.local()  # each thread's own working arrays (see term_frequencies)
-        self._common: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # a common term's frequencies, once made
+        # A term's frequencies once worked out: at most one entry per posting of the knowledge base (a
+        # word no clause holds is not kept), however many questions come.
+        self._frequency_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.words = stored.words if stored else ClauseWords.from_words([self._fields(c, n) for c, n in self.entries])
         self._build_postings()
         self.doc_terms = PerClause(self.words.terms, len(self.entries))  # clause number → its words, made on demand
@@ -140,14 +141,14 @@ class Index:
 
     def term_frequencies(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """(clauses holding the term, in order and each once; its field-weighted, length-normed frequency
-        in each): work in proportion to its postings, done once for a common term (工作, 推进: thousands
-        of clauses at scale)."""
-        kept = self._common.get(term)
+        in each): work in proportion to its postings, done once a term (工作, 推进: thousands of clauses
+        at scale)."""
+        kept = self._frequency_cache.get(term)
         if kept is not None:
             return kept
         found = self._frequencies(term)
-        if self.df.get(term, 0) >= COMMON_DF:  # bounded: one entry per posting of the knowledge base at most
-            self._common[term] = found
+        if len(found[0]):
+            self._frequency_cache[term] = found
         return found
 
     def _frequencies(self, term: str) -> tuple[np.ndarray, np.ndarray]:
