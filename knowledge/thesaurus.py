@@ -47,8 +47,11 @@ def _synonym_sets() -> dict[str, tuple[str, ...]]:
 
 
 def is_noun(word: str) -> bool:
+    """A noun by jieba's tags, not a verbal noun (统一 ~ 联合 is a verb's sense)."""
     tags = dictionary_tags()
-    return word in tags.nouns or (word not in tags.known and len(word) >= 3)
+    if word not in tags.known:
+        return len(word) >= 3
+    return word in tags.nouns and word not in tags.verbal_nouns
 
 
 def _data_file():
