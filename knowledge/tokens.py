@@ -119,6 +119,7 @@ class DictionaryTags:
     def __init__(self):
         self.known: set[str] = set()
         self.nouns: set[str] = set()
+        self.verbal_nouns: set[str] = set()  # vn: 统一, 管理 — as much verbs as nouns
         for line in jieba.get_dict_file():
             parts = line.decode("utf-8").split()  # word, frequency, tag
             if not parts:
@@ -127,6 +128,8 @@ class DictionaryTags:
             tag = parts[2] if len(parts) > 2 else ""
             if tag[:1] in ("n", "j") or tag == "vn":
                 self.nouns.add(parts[0])
+            if tag == "vn":
+                self.verbal_nouns.add(parts[0])
 
 
 _tags_lock = threading.Lock()
