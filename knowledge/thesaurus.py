@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import threading
+from collections.abc import Mapping
 from functools import lru_cache
 
 from knowledge.tokens import dictionary_tags
@@ -22,18 +23,18 @@ SMALL_SET = 10
 _lock = threading.Lock()
 
 
-def synonym_sets() -> dict[str, tuple[str, ...]]:
+def synonym_sets() -> Mapping[str, tuple[str, ...]]:
     """word → the other words of its strict synonym sets; empty when the data is not installed."""
     with _lock:  # loaded once, by whichever thread asks first; the others wait for it
         return _synonym_sets()
 
 
 @lru_cache(maxsize=1)
-def _synonym_sets() -> dict[str, tuple[str, ...]]:
+def _synonym_sets() -> Mapping[str, tuple[str, ...]]:
     path = _data_file()
     if path is None:
         return {}
-    table: dict[str, set[str]] = {}
+    table: dict[str, list[list[str]]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         code, _, words = line.partition(" ")
         members = words.split()
@@ -42,8 +43,29 @@ def _synonym_sets() -> dict[str, tuple[str, ...]]:
         for word in members:
             if len(members) > SMALL_SET and not is_noun(word):
                 continue
-            table.setdefault(word, set()).update(m for m in members if m != word)
-    return {word: tuple(sorted(others)) for word, others in table.items()}
+            table.setdefault(word, []).append(members)
+    return SynonymSets(table)
+
+
+class SynonymSets(Mapping):
+    """word → the other words of the sets it is in, sorted; worked out for a word when first asked (most
+    of 词林's 70,000 words never are), which keeps loading it short."""
+
+    def __init__(self, sets: dict[str, list[list[str]]]):
+        self._sets = sets
+        self._made: dict[str, tuple[str, ...]] = {}
+
+    def __getitem__(self, word: str) -> tuple[str, ...]:
+        made = self._made.get(word)
+        if made is None:
+            made = self._made[word] = tuple(sorted({m for members in self._sets[word] for m in members} - {word}))
+        return made
+
+    def __iter__(self):
+        return iter(self._sets)
+
+    def __len__(self) -> int:
+        return len(self._sets)
 
 
 def is_noun(word: str) -> bool:
