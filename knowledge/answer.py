@@ -98,7 +98,17 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
     choices = close_call(hits, index, confident)
     if choices:
         return clarifying(question, hits, choices, asks_who=asks_who, evidence=evidence(query))
-    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=asks_who, evidence=evidence(query))
+    return Answer(question, True, model.CLAUSE, same_topic_continued(hits, context), asks_who=asks_who,
+                  evidence=evidence(query))
+
+
+def same_topic_continued(hits: list[Hit], context: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """「她有糖尿病，门诊的也能结吗」 after 异地就医: a question that lands on the clause already on screen
+    keeps the earlier results after its own, so 下一条 goes on through the topic."""
+    if not context or not hits or hits[0].clause != context[0].clause:
+        return tuple(hits)
+    shown = {h.clause for h in hits}
+    return tuple(hits) + tuple(h for h in context[1:] if h.clause not in shown)
 
 
 def by_relevance(hits: list[Hit], query: Query | None = None) -> list[Hit]:
