@@ -41,6 +41,7 @@ class Tokenizer:
             for term in official:
                 self._add(term.lower(), TERM_FREQ)
         self.stopwords = lexicon.stopwords
+        self._cuts: dict[str, tuple[str, ...]] = {}
 
     def _add(self, word: str, freq: int) -> None:
         if not self.is_dictionary_word(word):
@@ -71,7 +72,7 @@ class Tokenizer:
     def boundaries(self, text: str) -> frozenset[int]:
         """Offsets in text where its words (dictionary segmentation, as content_words) start or end."""
         offsets, position = {0}, 0
-        for word in self._jieba.lcut(text.lower(), HMM=False):
+        for word in self._dictionary_cut(text.lower()):
             position += len(word)
             offsets.add(position)
         return frozenset(offsets)
@@ -95,7 +96,16 @@ class Tokenizer:
         Dictionary words only (no HMM): on colloquial questions the HMM glues function words into
         pseudo-words (「领点」, 「水有」) that then look like unknown topics.
         """
-        return [w for w in self._jieba.lcut(text.lower(), HMM=False) if WORD.search(w) and w not in self.stopwords]
+        return [w for w in self._dictionary_cut(text.lower()) if WORD.search(w) and w not in self.stopwords]
+
+    def _dictionary_cut(self, text: str) -> tuple[str, ...]:
+        """jieba's dictionary segmentation (no HMM); a question's is asked for twice, so the last few are kept."""
+        cut = self._cuts.get(text)
+        if cut is None:
+            if len(self._cuts) >= 64:
+                self._cuts.clear()
+            cut = self._cuts[text] = tuple(self._jieba.lcut(text, HMM=False))
+        return cut
 
     def rarity(self, word: str) -> float:
         """0.2 for everyday words (孩子, 家里) up to 1.0 for rare ones (契税) or words jieba lacks."""
