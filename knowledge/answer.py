@@ -70,6 +70,9 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
     if elsewhere and not reference.by_number:
         return Answer(question, False, model.NONE, reason=model.OTHER_PLACE, place=elsewhere[0],
                       notices=tuple(index.notices))
+    if reference.notice is not None and named and not reference.by_number and not index.catalog.of_places(
+            index.catalog.place_of_notice(reference.notice), named):
+        reference = NoticeReference(None, text)  # 「鄂州市规定政策文件解读…」: not 黄石's notice of that title
     if reference.notice is not None:
         return notice_answer(question, reference.notice, index, limit, reference.rest)
     chat = small_talk_answer(question, raw, index, bool(context))
@@ -84,10 +87,16 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
             return continued
     scopes = [(within, False) for within in index.catalog.scopes(region, named)]
     mentioned = index.catalog.loosely_named(text)
-    if mentioned is not None:  # 「质量提升的计划里…」: that notice first, as a named one, then as usual
-        scopes.insert(0, (frozenset(index.members(mentioned)), True))
+    members = frozenset(index.members(mentioned)) if mentioned is not None else frozenset()
+    # 「质量提升的计划里…」: that notice first, as a named one, then as usual; not another place's plan
+    # when the question names a place (「鄂州市规定政策文件解读…」 is not 黄石's 政策文件解读 notice).
+    if members and (not named or any(within is None or members <= within for within, _ in scopes)):
+        scopes.insert(0, (members, True))
+    # Within the notices of a place the question names, the place is the scope, not the topic:
+    # 「上海的居家适老化改造…」 is not answered by whatever 上海 notice says 上海 most.
+    asked = without_places(raw, named)
     for within, in_named_notice in scopes:
-        query, hits = index.search(raw, max(limit, RERANKED), within=within)
+        query, hits = index.search(asked, max(limit, RERANKED), within=within)
         hits = by_relevance(index.with_support(query, hits), query)[:limit]
         if hits and (confident(index, hits[0]) or in_named_notice and relevant_in_notice(index, hits)):
             break
@@ -98,7 +107,17 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
     choices = close_call(hits, index, confident)
     if choices:
         return clarifying(question, hits, choices, asks_who=asks_who, evidence=evidence(query))
-    return Answer(question, True, model.CLAUSE, tuple(hits), asks_who=asks_who, evidence=evidence(query))
+    return Answer(question, True, model.CLAUSE, same_topic_continued(hits, context), asks_who=asks_who,
+                  evidence=evidence(query))
+
+
+def same_topic_continued(hits: list[Hit], context: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """「她有糖尿病，门诊的也能结吗」 after 异地就医: a question that lands on the clause already on screen
+    keeps the earlier results after its own, so 下一条 goes on through the topic."""
+    if not context or not hits or hits[0].clause != context[0].clause:
+        return tuple(hits)
+    shown = {h.clause for h in hits}
+    return tuple(hits) + tuple(h for h in context[1:] if h.clause not in shown)
 
 
 def by_relevance(hits: list[Hit], query: Query | None = None) -> list[Hit]:
@@ -306,6 +325,14 @@ def headed_clauses(notice: Notice, rest: str, index: Index) -> list:
     if not words:
         return []
     return [c for c in notice.clauses if c.title and all(w in normalize(c.title) for w in words)][:2]
+
+
+def without_places(text: str, named: tuple[str, ...]) -> str:
+    for place in sorted(named, key=len, reverse=True):
+        for spelling in dict.fromkeys((place, place.rstrip("市省"))):
+            if len(spelling) >= 2:
+                text = text.replace(spelling, " ")
+    return text
 
 
 def other_places(named: tuple[str, ...], index: Index) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ class Catalog:
         for notice in notices:
             self._first_entry.append(self._first_entry[-1] + len(notice.clauses))
         self._scopes: dict[tuple, list] = {}
+        self._number_of = {id(n): i for i, n in enumerate(notices)}
         if stored.get("notice_places") is not None and len(stored["notice_places"]) == len(notices):
             # Stored by the build: no question waits while each notice's place is worked out.
             self.notice_places = [Place(name, level, tuple(within)) for name, level, within in stored["notice_places"]]
@@ -51,6 +52,9 @@ class Catalog:
         """Whose each notice is, worked out when first needed (it reads jieba's place names, which the
         warm-up thread loads meanwhile) when the build did not store it, not while the bot starts."""
         return [place_of(n.issuer, n.title, n.doc_no) for n in self.notices]
+
+    def place_of_notice(self, notice: Notice) -> Place:
+        return self.notice_places[self._number_of[id(notice)]]
 
     def scopes(self, region: str, named: tuple[str, ...] = ()) -> list[frozenset[int] | None]:
         """The entry numbers a question may be answered from, to try in turn; None stands for all.
@@ -68,8 +72,12 @@ class Catalog:
 
     def _scopes_for(self, region: str, named: tuple[str, ...]) -> list[frozenset[int] | None]:
         if named:
-            asked = [Place(p, "", ()) for p in named]
-            return [self._entries_where(lambda place: any(a.holds(place) for a in asked))]
+            if any(self.of_places(place, named) for place in self.notice_places):
+                return [self._entries_where(lambda place: self.of_places(place, named))]
+            # No notice is that place's own: the notices that name it (大冶市人民政府 as a unit of 黄石's
+            # plans) speak for it, and no others do (上海 in a news item's title is no licence to answer
+            # 「上海的…」 from 黄石's notices).
+            return [self._naming(named)]
         home = region_place(region)
         if not home.name:
             return [None]
@@ -77,10 +85,26 @@ class Catalog:
         with_unknown = self._entries_where(lambda place: in_region(place, home))
         return [known, with_unknown] if known is not None and known != with_unknown else [with_unknown]
 
-    def _entries_where(self, applies) -> frozenset[int] | None:
+    @staticmethod
+    def of_places(place: Place, named: tuple[str, ...]) -> bool:
+        """Whether a notice of `place` is one of the named places' own: a city's, or its districts';
+        a province's own only (「湖北省…方案」 does not ask for 黄石市's plan)."""
+        return any(place.name == asked or not asked.endswith(("省", "自治区")) and Place(asked).holds(place)
+                   for asked in named)
+
+    def _naming(self, named: tuple[str, ...]) -> frozenset[int] | None:
+        return self._entries_where(lambda i: any(same_place(a, m) for a in named for m in self.notice_mentions[i]),
+                                   by_number=True)
+
+    @cached_property
+    def notice_mentions(self) -> list[set[str]]:
+        """The places each notice names in its issuer, title or units (what `covers` goes by)."""
+        return [_places([n]) for n in self.notices]
+
+    def _entries_where(self, applies, by_number: bool = False) -> frozenset[int] | None:
         if applies is None:
             return None
-        chosen = [i for i, place in enumerate(self.notice_places) if applies(place)]
+        chosen = [i for i, place in enumerate(self.notice_places) if applies(i if by_number else place)]
         if not chosen or len(chosen) == len(self.notices):
             return None  # nothing to choose from, or everything: no restriction
         return frozenset(e for i in chosen for e in range(self._first_entry[i], self._first_entry[i + 1]))

@@ -147,6 +147,9 @@ ISSUER_PLACE = re.compile(
 )
 # A ministry or national agency issuing alone: 人力资源社会保障部办公厅, 国家卫生健康委.
 MINISTRY = re.compile(r"^[\u4e00-\u9fa5]{2,10}?(?:部|总局|总署|银保监会|证监会)(?:办公厅|办公室)?$")
+NATIONAL_BRANCH = re.compile(r"^(?:国家|中华人民共和国)[\u4e00-\u9fa5]{1,8}?(?:总局|局|署|委员会)")
+MUNICIPALITY_OF = {d: m for m in MUNICIPALITIES for d in PROVINCE_CITIES[m].split()}
+MUNICIPAL_DISTRICT = re.compile(rf"^({'|'.join(sorted(MUNICIPALITY_OF, key=len, reverse=True))})区")
 DISTRICT_NAME = re.compile(r"^([\u4e00-\u9fa5]{1,6}?(?:新区|区|县))")
 
 
@@ -166,7 +169,7 @@ class Place:
 def place_of(issuer: str, title: str = "", doc_no: str = "") -> Place:
     """A notice's place and level from its issuer, else its title, else its 文号's prefix."""
     if NATIONAL_ISSUER.match(issuer) or NATIONAL_DOC_NO.match(doc_no) or not issuer and NATIONAL_ISSUER.match(title):
-        return Place("全国", NATIONAL)
+        return _local_branch(issuer) or Place("全国", NATIONAL)
     for text in (issuer, title):
         place = _named_place(text)
         if place.name:
@@ -176,8 +179,19 @@ def place_of(issuer: str, title: str = "", doc_no: str = "") -> Place:
             return Place(m[1] + m[2], level)
     if MINISTRY.match(issuer):
         return Place("全国", NATIONAL)
+    for text in (issuer, title):
+        if m := MUNICIPAL_DISTRICT.match(text or ""):  # 朝阳区…: a district of 北京, named without its city
+            city = MUNICIPALITY_OF[m[1]] + "市"
+            return Place(f"{city}{m[1]}区", DISTRICT, (city,))
     province = PROVINCE_ABBREVIATIONS.get(doc_no[:1]) if re.match(r"^.(?:政|府|发|办)", doc_no) else None
     return Place(province_name(province), PROVINCE) if province else Place()
+
+
+def _local_branch(issuer: str) -> Place | None:
+    """A national body's local office is that place's: 国家税务总局山西省税务局 → 山西省."""
+    m = NATIONAL_BRANCH.match(issuer or "")
+    place = _named_place(issuer[m.end():]) if m else Place()
+    return place if place.name else None
 
 
 def region_place(region: str) -> Place:

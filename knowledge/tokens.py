@@ -6,7 +6,6 @@ import logging
 import math
 import re
 import threading
-from functools import lru_cache
 
 import jieba
 
@@ -27,8 +26,6 @@ class Tokenizer:
         """`terms`: the knowledge base's own terms when already known (stored), else found in the notices."""
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
-        # A question is cut once for its content words and its word boundaries (see `_dictionary_cut`).
-        self._cut = lru_cache(maxsize=256)(self._dictionary_cut)
         self.key_terms: set[str] = set()  # the knowledge base's own terms, added to jieba
         self._everyday_freq: dict[str, int] = {}  # jieba's own frequency of words we boosted
         for word, freq in lexicon.userdict:
@@ -44,13 +41,13 @@ class Tokenizer:
             for term in official:
                 self._add(term.lower(), TERM_FREQ)
         self.stopwords = lexicon.stopwords
+        self._cuts: dict[str, tuple[str, ...]] = {}
 
     def _add(self, word: str, freq: int) -> None:
         if not self.is_dictionary_word(word):
             self.key_terms.add(word)
         self._everyday_freq.setdefault(word, self._jieba.FREQ.get(word, 0))
         self._jieba.add_word(word, freq)
-        self._cut.cache_clear()  # a new word may cut a text differently
 
     def is_dictionary_word(self, word: str) -> bool:
         """A word of everyday Chinese (in jieba's own dictionary), as opposed to one we added."""
@@ -75,7 +72,7 @@ class Tokenizer:
     def boundaries(self, text: str) -> frozenset[int]:
         """Offsets in text where its words (dictionary segmentation, as content_words) start or end."""
         offsets, position = {0}, 0
-        for word in self._cut(text.lower()):
+        for word in self._dictionary_cut(text.lower()):
             position += len(word)
             offsets.add(position)
         return frozenset(offsets)
@@ -99,11 +96,16 @@ class Tokenizer:
         Dictionary words only (no HMM): on colloquial questions the HMM glues function words into
         pseudo-words (「领点」, 「水有」) that then look like unknown topics.
         """
-        return [w for w in self._cut(text.lower()) if WORD.search(w) and w not in self.stopwords]
+        return [w for w in self._dictionary_cut(text.lower()) if WORD.search(w) and w not in self.stopwords]
 
     def _dictionary_cut(self, text: str) -> tuple[str, ...]:
-        """jieba's dictionary segmentation (no HMM), the same every time for the same text."""
-        return tuple(self._jieba.lcut(text, HMM=False))
+        """jieba's dictionary segmentation (no HMM); a question's is asked for twice, so the last few are kept."""
+        cut = self._cuts.get(text)
+        if cut is None:
+            if len(self._cuts) >= 64:
+                self._cuts.clear()
+            cut = self._cuts[text] = tuple(self._jieba.lcut(text, HMM=False))
+        return cut
 
     def rarity(self, word: str) -> float:
         """0.2 for everyday words (孩子, 家里) up to 1.0 for rare ones (契税) or words jieba lacks."""

@@ -46,3 +46,11 @@ def test_thanks_with_a_follow_up_question_continues_the_topic(kb):
 
 def test_thanks_alone_is_small_talk_even_in_context(kb):
     assert after(kb, "好的谢谢").reason == model.SMALL_TALK
+
+
+def test_a_question_landing_on_the_clause_on_screen_keeps_the_other_results(kb):
+    # 「糖尿病门诊」 finds one clause only, the one already shown: 下一条 still goes on through the topic.
+    shown = kb.ask("异地就医怎么报销")
+    assert shown.hits[0].clause.title == "提高异地就医报销便捷性" and len(shown.hits) > 1
+    answer = kb.ask("她有糖尿病，门诊的也能结吗", context=shown.hits)
+    assert [h.clause for h in answer.hits] == [h.clause for h in shown.hits]

@@ -16,6 +16,8 @@ from knowledge.places import CITY, DISTRICT, NATIONAL, PROVINCE, in_region, plac
     ("广东省人民政府", "", "粤府令第197号", "广东省", PROVINCE, ()),
     ("", "省发展和改革委员会关于…的通知", "黔发改服务〔2020〕111号", "贵州省", PROVINCE, ()),
     ("丰台市人民政府办公室", "", "", "丰台市", CITY, ()),  # a city no list knows, named as issuers are
+    ("国家税务总局山西省税务局", "", "", "山西省", PROVINCE, ()),  # a national body's local office
+    ("朝阳区住房公积金管理中心", "", "", "北京市朝阳区", DISTRICT, ("北京市",)),  # a capital's district alone
     ("", "关于做好春节期间安全生产工作的通知", "", "", "", ()),
 ])
 def test_a_notice_knows_its_place_and_level(issuer, title, doc_no, name, level, within):
@@ -77,3 +79,34 @@ def test_without_a_region_every_notice_may_answer(tmp_path, two_cities):
     kb = KnowledgeBase(tmp_path / "k.db", two_cities)
     found = {h.notice.doc_no for h in kb.ask("图书馆周末开放到几点").hits}
     assert found == {"黄政办发〔2023〕3号", "宜府政办发〔2023〕7号"}
+
+
+NEWS_ITEM = "上海各交通枢纽客流平稳\n记者昨天探访了上海的机场、火车站和地铁，客流平稳，防控措施到位。\n"
+PROVINCE_PLAN = notice("湖北省", "鄂", 9, "八点").replace("湖北省人民政府办公室关于印发湖北省便民服务提升方案", (
+    "湖北省人民政府办公室关于印发湖北省营商环境优化方案"))
+
+
+def test_a_place_no_notice_is_from_is_answered_only_from_the_notices_naming_it(tmp_path, two_cities):
+    # 上海 is named by a news item only: 「上海的…」 is not answered from 黄石's or 宜昌's notices, and 上海
+    # itself is the scope of the question, not its topic.
+    (two_cities / "news.txt").write_text(NEWS_ITEM, encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "k.db", two_cities, region="黄石市")
+    assert not kb.ask("上海的图书馆周末开放到几点").answered
+    assert not kb.ask("上海是怎么安排的").answered
+
+
+def test_a_province_named_is_asked_about_its_own_notices(tmp_path, two_cities):
+    (two_cities / "province.txt").write_text(PROVINCE_PLAN, encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "k.db", two_cities, region="黄石市")
+    answer = kb.ask("湖北省的方案里图书馆周末开放到几点")  # 黄石市's plan is not the province's
+    assert all(h.notice.doc_no.startswith("鄂") for h in answer.hits)
+
+
+def test_a_title_of_another_places_notice_is_no_match_for_a_named_place(tmp_path, two_cities):
+    kb = KnowledgeBase(tmp_path / "k.db", two_cities, region="黄石市")
+    answer = kb.ask("宜昌市便民服务提升方案里图书馆开到几点")
+    assert answer.answered and answer.hits[0].notice.doc_no == "宜府政办发〔2023〕7号"
+    (two_cities / "b.txt").unlink()
+    (two_cities / "news.txt").write_text(NEWS_ITEM.replace("上海", "宜昌"), encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "k2.db", two_cities, region="黄石市")
+    assert not kb.ask("宜昌市便民服务提升方案里图书馆开到几点").answered  # 黄石's plan of that title is not it
