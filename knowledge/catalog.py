@@ -46,6 +46,8 @@ class Catalog:
         if stored.get("notice_places") is not None and len(stored["notice_places"]) == len(notices):
             # Stored by the build: no question waits while each notice's place is worked out.
             self.notice_places = [Place(name, level, tuple(within)) for name, level, within in stored["notice_places"]]
+        if stored.get("notice_mentions") is not None and len(stored["notice_mentions"]) == len(notices):
+            self.notice_mentions = [set(names) for names in stored["notice_mentions"]]  # 0.3 s at 300× otherwise
 
     @cached_property
     def notice_places(self) -> list[Place]:
@@ -113,7 +115,8 @@ class Catalog:
         """What the catalog worked out from the notices (JSON-able), for the build to store."""
         return {"unit_names": self.unit_names, "titles": self._titles, "topics": self.topics,
                 "places": sorted(self.places),
-                "notice_places": [[p.name, p.level, list(p.within)] for p in self.notice_places]}
+                "notice_places": [[p.name, p.level, list(p.within)] for p in self.notice_places],
+                "notice_mentions": [sorted(names) for names in self.notice_mentions]}
 
     def covers(self, place: str) -> bool:
         """Whether notices of this place (or naming it in a unit, 大冶市人民政府) are loaded."""

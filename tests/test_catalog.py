@@ -45,8 +45,9 @@ def test_the_index_holds_one_piece_per_title_character():
 def test_whose_each_notice_is_comes_back_from_what_the_build_stored():
     made = catalog()
     stored = Catalog(made.notices, stored=json.loads(json.dumps(made.parts())))
-    assert "notice_places" in vars(stored)  # read back at load, not worked out by the first question
+    assert {"notice_places", "notice_mentions"} <= set(vars(stored))  # read back, not worked out by a question
     assert stored.notice_places == made.notice_places and len(made.notice_places) == len(TITLES)
+    assert stored.notice_mentions == made.notice_mentions
 
 
 def test_a_notice_named_loosely_is_found_through_the_pieces_of_its_title():
