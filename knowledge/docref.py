@@ -42,6 +42,15 @@ ITEM_REF = re.compile(rf"第\s*(?P<item>\d{{1,3}}|[{CN_DIGITS}十百]{{1,6}})\s*
 BARE_ITEM = re.compile(r"^\s*(?P<item>\d{1,3})(?!\d)(?:\s*(?:条|项|款)|(?=\s|$))")
 
 
+PART_REF = re.compile(rf"第\s*(?P<item>\d{{1,2}}|[{CN_DIGITS}十]{{1,3}})\s*(?:部分|大项|大点)")
+
+
+def part_reference(rest: str) -> int:
+    """「59号 第二部分」: the number of a top-level part (二、), 0 when none is asked for."""
+    m = PART_REF.search(rest)
+    return chinese_number(m["item"]) if m else 0
+
+
 def item_reference(rest: str) -> tuple[int, re.Match] | None:
     """The clause number a question gives after naming a notice, and where it was written."""
     m = ITEM_REF.search(rest) or BARE_ITEM.match(rest)

@@ -181,3 +181,10 @@ def test_a_notice_for_one_group_of_people_answers_only_questions_about_them(jobs
 def test_numbers_that_are_no_reference_are_left_alone(kb, question):
     # 「中心办2号」 names no issuing body's 文号; 「3个工作日」 is no item number
     assert kb.ask(question).reason not in ("no_such_notice", "no_such_item")
+
+
+def test_a_part_of_a_notice_by_its_number(kb):
+    result = kb.ask("59号 第二部分")
+    assert result.answered and [h.clause.path[0] for h in result.hits] == ["二、"] * len(result.hits)
+    assert [h.clause.title for h in result.hits][:1] == ["规范解读内容"]  # 二、（一）, the first under 二、
+    assert kb.ask("58号 第九部分").reason == "no_such_item"
