@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from knowledge import model
 from knowledge.choice import clarifying, close_call
-from knowledge.docref import QUESTION_REFS, item_reference, number_value, reference_number
+from knowledge.docref import QUESTION_REFS, item_reference, number_value, part_reference, reference_number
 from knowledge.followup import ASKING, follow_up, qualified
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
 from knowledge.noise import looks_like_noise
@@ -269,6 +269,13 @@ def referenced_notice(raw: str, text: str, index: Index) -> NoticeReference:
 def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest: str = "") -> Answer:
     """The named notice's clause that the rest of the question asks about, else its outline."""
     asks_who = bool(WHO.search(rest))
+    part = part_reference(rest)
+    if part:  # 「59号 第二部分」: the clauses under its 二、, in order
+        under = [c for c in notice.clauses if c.path and number_value(c.path[0]) == part]
+        if not under:
+            return Answer(question, False, model.NONE, reason=model.NO_SUCH_ITEM, notice=notice)
+        return Answer(question, True, model.CLAUSE, tuple(Hit(c, notice, 1.0) for c in under), notice=notice,
+                      asks_who=asks_who)
     item = item_reference(rest)
     if item is not None:
         clause = numbered_clause(notice, item[0])

@@ -73,3 +73,8 @@ def tiny_dir(tmp_path):
 @pytest.fixture
 def tiny_kb(tmp_path, tiny_dir):
     return KnowledgeBase(tmp_path / "tiny.db", tiny_dir)
+
+
+def expansions(answer) -> dict[str, list[str]]:
+    """What each word of the question stood for, as the answer's evidence records it."""
+    return {c.surface: [t for t, _ in c.terms] for c in answer.evidence.concepts}

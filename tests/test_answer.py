@@ -99,6 +99,8 @@ def test_a_huge_message_is_answered_from_its_start(kb):
     ("公共服务方案 第13条", "优化失业保险金发放领取程序"),
     ("57号 工作考核", "加强工作考核"),
     ("57号 第4项", "生态环境质量提升行动"),  # item 4., not the target （四） printed above the items
+    ("黄政办发58号 13", "优化失业保险金发放领取程序"),  # the 文号 without its year
+    ("58号 13条谁牵头", "优化失业保险金发放领取程序"),  # 13条 without 第
 ])
 def test_hotline_shorthand_finds_the_numbered_clause(kb, question, heading):
     result = kb.ask(question)
@@ -113,6 +115,7 @@ def test_an_item_the_notice_does_not_have_is_said_so(kb):
 
 @pytest.mark.parametrize("question", [
     "黄政办发〔2022〕63号文件主要讲的是什么？", "黄政发〔2021〕22号聘请了哪些同志？", "63号文讲了什么",
+    "黄政办发63号讲了什么", "国办发43号",
 ])
 def test_a_notice_that_is_not_loaded_is_never_another_one(kb, question):
     result = kb.ask(question)
@@ -172,3 +175,16 @@ def test_a_notice_for_one_group_of_people_answers_only_questions_about_them(jobs
     # general fair, and one who does means the other.
     assert top(jobs_kb, "我今年毕业，有没有给毕业生办的招聘会").notice.doc_no == "江政办发〔2023〕30号"
     assert top(jobs_kb, "坐轮椅的毕业生有没有招聘会").notice.doc_no == "江政办发〔2023〕31号"
+
+
+@pytest.mark.parametrize("question", ["去政务中心办2号窗口在哪", "60号 3个工作日内要公开吗"])
+def test_numbers_that_are_no_reference_are_left_alone(kb, question):
+    # 「中心办2号」 names no issuing body's 文号; 「3个工作日」 is no item number
+    assert kb.ask(question).reason not in ("no_such_notice", "no_such_item")
+
+
+def test_a_part_of_a_notice_by_its_number(kb):
+    result = kb.ask("59号 第二部分")
+    assert result.answered and [h.clause.path[0] for h in result.hits] == ["二、"] * len(result.hits)
+    assert [h.clause.title for h in result.hits][:1] == ["规范解读内容"]  # 二、（一）, the first under 二、
+    assert kb.ask("58号 第九部分").reason == "no_such_item"

@@ -7,7 +7,7 @@ import pytest
 from knowledge.base import KnowledgeBase
 from knowledge.lexicon import BUNDLED, LexiconError, load_lexicon
 from knowledge.model import UNKNOWN_TOPIC
-from tests.conftest import TINY_NOTICE
+from tests.conftest import TINY_NOTICE, expansions
 
 
 def test_the_shipped_lexicon_has_no_conflicts():
@@ -48,15 +48,20 @@ TOILETS = TINY_NOTICE.replace("3.推广电子社保卡。", (
 ))
 
 
-def test_a_short_form_finds_the_full_form_without_a_synonym_line(tmp_path):
+def kb_with_synonyms(tmp_path, notice: str, synonyms: str) -> KnowledgeBase:
+    """A knowledge base of one notice, with the bundled lexicon but these synonym lines only."""
     folder, lexicon = tmp_path / "notices", tmp_path / "lexicon"
     folder.mkdir()
-    (folder / "notice.txt").write_text(TOILETS, encoding="utf-8")
+    (folder / "notice.txt").write_text(notice, encoding="utf-8")
     shutil.copytree(BUNDLED, lexicon)
-    (lexicon / "synonyms.txt").write_text("", encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "k.db", folder, lexicon)
+    (lexicon / "synonyms.txt").write_text(synonyms, encoding="utf-8")
+    return KnowledgeBase(tmp_path / "k.db", folder, lexicon)
+
+
+def test_a_short_form_finds_the_full_form_without_a_synonym_line(tmp_path):
+    kb = kb_with_synonyms(tmp_path, TOILETS, "")
     for question in ("今年建几座公厕", "扬尘有人管吗"):  # 公厕 ⊂ 公共厕所; 扬/尘 joined as the notices write it
-        concepts = {c.surface: [t for t, _ in c.terms] for c in kb.ask(question).evidence.concepts}
+        concepts = expansions(kb.ask(question))
         assert "公共厕所" in concepts.get("公厕", []) or "扬尘污染" in concepts.get("扬尘", []), concepts
         assert kb.ask(question).hits[0].clause.title == "新建公共厕所"
 
@@ -82,14 +87,8 @@ AFTER_SCHOOL = TINY_NOTICE.replace("3.推广电子社保卡。", (
 
 
 def test_a_word_listed_only_inside_longer_phrases_still_finds_their_official_terms(tmp_path):
-    folder, lexicon = tmp_path / "notices", tmp_path / "lexicon"
-    folder.mkdir()
-    (folder / "notice.txt").write_text(AFTER_SCHOOL, encoding="utf-8")
-    shutil.copytree(BUNDLED, lexicon)
-    (lexicon / "synonyms.txt").write_text("上补习班太贵 不想报补习班 附近公园 => 课后服务\n", encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "k.db", folder, lexicon)
+    kb = kb_with_synonyms(tmp_path, AFTER_SCHOOL, "上补习班太贵 不想报补习班 附近公园 => 课后服务\n")
     answer = kb.ask("孩子放学了只能去补习班吗")  # 补习班 alone is no phrase of the line, only part of two
-    concepts = {c.surface: [t for t, _ in c.terms] for c in answer.evidence.concepts}
-    assert "课后服务" in concepts["补习班"] and answer.hits[0].clause.title == "推进课后服务"
+    assert "课后服务" in expansions(answer)["补习班"] and answer.hits[0].clause.title == "推进课后服务"
     # A common word inside a phrase (附近) says nothing of the line's topic.
-    assert "课后服务" not in {t for c in kb.ask("附近哪里能借书").evidence.concepts for t, _ in c.terms}
+    assert "课后服务" not in expansions(kb.ask("附近哪里能借书")).get("附近", [])

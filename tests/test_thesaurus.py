@@ -2,7 +2,7 @@
 
 from knowledge.base import KnowledgeBase
 from knowledge.thesaurus import synonym_sets
-from tests.conftest import TINY_NOTICE
+from tests.conftest import TINY_NOTICE, expansions
 
 COLLEGE_NOTICE = TINY_NOTICE.replace("3.推广电子社保卡。", (
     "3.支持职业院校扩大招生。职业院校面向退役军人扩大招生规模，学费全免。（牵头单位：市教育局）\n"
@@ -22,5 +22,4 @@ def test_a_word_no_notice_uses_finds_its_general_synonym(tmp_path):
     (folder / "notice.txt").write_text(COLLEGE_NOTICE, encoding="utf-8")
     kb = KnowledgeBase(tmp_path / "k.db", folder)
     answer = kb.ask("退伍以后还能去学校读书吗")
-    concepts = {c.surface: [t for t, _ in c.terms] for c in answer.evidence.concepts}
-    assert "院校" in concepts["学校"] and answer.hits[0].clause.title == "支持职业院校扩大招生"
+    assert "院校" in expansions(answer)["学校"] and answer.hits[0].clause.title == "支持职业院校扩大招生"
