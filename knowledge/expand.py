@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import lru_cache
+from itertools import accumulate
 
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
@@ -12,6 +13,7 @@ from rapidfuzz import fuzz, process
 from knowledge.lexicon import Lexicon
 
 CJK = re.compile(r"[\u3400-\u9fff]")
+UNITS = re.compile(r"[a-z]+|[\u3400-\u9fff]")  # what a pinyin typo is made of: syllables typed in letters, characters
 MAX_FULL_FORM = 8  # characters of a term a short form may stand for
 FULL_FORMS = 3  # full forms kept for one short form: the most used
 MAX_PART_ENTRIES = 2  # a word inside more entries' phrases than this says too little about which
@@ -117,30 +119,33 @@ class Expander:
 
     def homophones(self, text: str, unknown: list[str]) -> list[tuple[str, str]]:
         """(typed span, known word) for pinyin-input typos: 「反炸」 → 反诈, 「yi地就医」 → 异地就医."""
-        units = re.findall(r"[a-z]+|[\u3400-\u9fff]", text)
+        units = UNITS.findall(text)
         starts, position = [], 0
         for u in units:
             starts.append(position)
             position += len(u)
+        starts.append(position)
         joined = "".join(units)
-        # Only windows that overlap an unknown word can hold a typo.
-        suspect = set()
+        # Only windows that overlap an unknown word can hold a typo: suspect[p] counts the suspect
+        # characters before p, so a window's overlap is one subtraction.
+        marked = bytearray(len(joined))
         for word in unknown:
             at = joined.find(word)
             if at >= 0:
-                suspect.update(range(at, at + len(word)))
-        syllables: dict[int, str] = {}
+                marked[at : at + len(word)] = b"\1" * len(word)
+        suspect = list(accumulate(marked, initial=0))
+        syllables = [u if u.isascii() else syllable(u) for u in units]
         found = []
         for size in (4, 3, 2):
             for i in range(len(units) - size + 1):
-                if not suspect.intersection(range(starts[i], starts[i] + sum(map(len, units[i : i + size])))):
+                if suspect[starts[i + size]] == suspect[starts[i]]:
+                    continue
+                terms = self.sounds.get(tuple(syllables[i : i + size]))
+                if not terms:
                     continue
                 span = "".join(units[i : i + size])
-                if span in self._known or self._is_word(span):
-                    continue
-                key = tuple(syllables.setdefault(k, units[k] if units[k].isascii() else syllable(units[k]))
-                            for k in range(i, i + size))
-                found += [(span, term) for term in self.sounds.get(key, ())]
+                if span not in self._known and not self._is_word(span):
+                    found += [(span, term) for term in terms]
         return found
 
 
