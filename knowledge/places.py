@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba
 
@@ -99,8 +100,12 @@ def _build() -> dict[str, str]:
 def places_in(text: str, owners_only: bool = True) -> list[str]:
     """Full names of the places a text names, in order; with `owners_only`, not those where someone is."""
     names = place_names()
+    starts = _first_chars(len(names))
     found, i = [], 0
     while i < len(text):
+        if text[i] not in starts:  # most characters begin no place name: skip the lookups
+            i += 1
+            continue
         for size in range(min(LONGEST, len(text) - i), 1, -1):
             full = names.get(text[i : i + size])
             if full:
@@ -111,6 +116,12 @@ def places_in(text: str, owners_only: bool = True) -> list[str]:
         else:
             i += 1
     return found
+
+
+@lru_cache(maxsize=2)
+def _first_chars(count: int) -> frozenset[str]:
+    """The characters place names begin with (`count`: how many names there are, once they are read)."""
+    return frozenset(name[0] for name in place_names())
 
 
 def same_place(a: str, b: str) -> bool:

@@ -42,6 +42,7 @@ class Tokenizer:
                 self._add(term.lower(), TERM_FREQ)
         self.stopwords = lexicon.stopwords
         self._cuts: dict[str, tuple[str, ...]] = {}
+        self._parts: dict[str, tuple[str, ...]] = {}
 
     def _add(self, word: str, freq: int) -> None:
         if not self.is_dictionary_word(word):
@@ -78,8 +79,13 @@ class Tokenizer:
         return frozenset(offsets)
 
     def parts(self, word: str) -> list[str]:
-        """The shorter dictionary words inside a long one: 预约挂号 → 预约, 挂号."""
-        return [w for w in self._jieba.lcut_for_search(word) if w != word and len(w) >= 2]
+        """The shorter dictionary words inside a long one: 预约挂号 → 预约, 挂号 (kept: questions share words)."""
+        found = self._parts.get(word)
+        if found is None:
+            if len(self._parts) >= 4096:
+                self._parts.clear()
+            found = self._parts[word] = tuple(w for w in self._jieba.lcut_for_search(word) if w != word and len(w) >= 2)
+        return list(found)
 
     def is_noun(self, word: str) -> bool:
         """Nouns by jieba's dictionary tags (n, nz, vn, j…); Latin words are not treated as topics."""
