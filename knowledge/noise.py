@@ -31,5 +31,5 @@ def looks_like_noise(text: str, words: Callable[[str], list[str]]) -> bool:
     """Whether a (normalised) text is too long and too wordless to be a question."""
     if len(HAN.findall(text)) < THRESHOLDS[-1][0]:
         return False  # too short to judge: most questions, decided without segmenting them again
-    share, han = word_share(text.replace(" ", ""), words)
+    share, han = word_share(text, words)  # as the search will segment it, so the cut is made once
     return any(han >= length and share < threshold for length, threshold in THRESHOLDS)
