@@ -83,6 +83,7 @@ class Index:
             for place in places:
                 self._by_place.setdefault(place, []).append(i)
         self._longest_place = max(map(len, self._by_place), default=0)
+        self._place_starts = frozenset(place[0] for place in self._by_place)
         self._place_masks: dict[frozenset[str], np.ndarray] = {}  # the notices a question's places name
         self._masks: dict[int, tuple[frozenset, np.ndarray]] = {}  # scopes as masks, by identity
         self._scratch = threading.local()  # each thread's own working arrays (see term_frequencies)
@@ -356,9 +357,9 @@ class Index:
 
     def _places_in(self, text: str) -> set[str]:
         """The notices' places (see `notice_places`) written in the text, found by its substrings."""
-        longest = self._longest_place
-        return {text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + longest) + 1)
-                if text[i:j] in self._by_place}
+        longest, starts = self._longest_place, self._place_starts
+        return {text[i:j] for i in range(len(text)) if text[i] in starts
+                for j in range(i + 1, min(len(text), i + longest) + 1) if text[i:j] in self._by_place}
 
     def _heading_bonus(self, query: Query, scores: np.ndarray, candidates: np.ndarray) -> None:
         """Short questions often are a heading with a typo: 「盲人按摩師考證」. Only the best-scored
