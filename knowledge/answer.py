@@ -44,6 +44,7 @@ UNIT_DUTIES = re.compile(
 TITLE_MATCH_MIN = 8  # characters a question shares with a notice title to ask for that notice
 RESULTS = 5  # candidates an answer carries: the answer and what 下一条 pages through
 RERANKED = 10  # candidates weighed by their evidence before the best RESULTS are kept
+NAMED_HEADING = 6  # characters of a heading written out in a question that name its clause
 EVIDENCE_WEIGHT = 0.6  # evidence (as a share of the best candidate's) against score (likewise)
 
 
@@ -133,7 +134,15 @@ def by_relevance(hits: list[Hit], query: Query | None = None) -> list[Hit]:
         value = h.score / top_score + EVIDENCE_WEIGHT * h.support.evidence / top_evidence
         return value * AUDIENCE_PENALTY if audience_of(h.notice) in unnamed else value
 
-    return sorted(hits, key=lambda h: -relevance(h))
+    # A clause whose whole heading the question writes out (「公共服务质量监测表 满意度怎么打分」) is
+    # the one asked about, whatever else shares its words.
+    text = query.text if query is not None else ""
+    return sorted(hits, key=lambda h: (not names_heading(text, h), -relevance(h)))
+
+
+def names_heading(text: str, hit: Hit) -> bool:
+    heading = normalize(hit.clause.title)
+    return len(heading) >= NAMED_HEADING and heading in text
 
 
 # The people a whole notice is written for, by its title (促进残疾人就业…), and the words that show a

@@ -188,3 +188,8 @@ def test_a_part_of_a_notice_by_its_number(kb):
     assert result.answered and [h.clause.path[0] for h in result.hits] == ["二、"] * len(result.hits)
     assert [h.clause.title for h in result.hits][:1] == ["规范解读内容"]  # 二、（一）, the first under 二、
     assert kb.ask("58号 第九部分").reason == "no_such_item"
+
+
+def test_a_heading_written_out_names_its_clause(kb):
+    # 强化监督考评 shares 监测/考核 words and scores higher; the question names the form by its heading.
+    assert top(kb, "公共服务质量监测表 满意度怎么打分").clause.title == "公共服务质量监测表"
