@@ -85,17 +85,10 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
         continued = follow_up(question, context[0], context[1:], index)
         if continued is not None:
             return continued
-    scopes = [(within, False) for within in index.catalog.scopes(region, named)]
-    mentioned = index.catalog.loosely_named(text)
-    members = frozenset(index.members(mentioned)) if mentioned is not None else frozenset()
-    # 「质量提升的计划里…」: that notice first, as a named one, then as usual; not another place's plan
-    # when the question names a place (「鄂州市规定政策文件解读…」 is not 黄石's 政策文件解读 notice).
-    if members and (not named or any(within is None or members <= within for within, _ in scopes)):
-        scopes.insert(0, (members, True))
     # Within the notices of a place the question names, the place is the scope, not the topic:
     # 「上海的居家适老化改造…」 is not answered by whatever 上海 notice says 上海 most.
     asked = without_places(raw, named)
-    for within, in_named_notice in scopes:
+    for within, in_named_notice in search_scopes(text, named, region, index):
         query, hits = index.search(asked, max(limit, RERANKED), within=within)
         hits = by_relevance(index.with_support(query, hits), query)[:limit]
         if hits and (confident(index, hits[0]) or in_named_notice and relevant_in_notice(index, hits)):
@@ -109,6 +102,18 @@ def answer(question: str, index: Index, limit: int = RESULTS, region: str = "",
         return clarifying(question, hits, choices, asks_who=asks_who, evidence=evidence(query))
     return Answer(question, True, model.CLAUSE, same_topic_continued(hits, context), asks_who=asks_who,
                   evidence=evidence(query))
+
+
+def search_scopes(text: str, named: tuple[str, ...], region: str, index: Index) -> list[tuple[frozenset | None, bool]]:
+    """The clauses to search, in turn (None: all), each marked when it is a notice the question names."""
+    scopes = [(within, False) for within in index.catalog.scopes(region, named)]
+    mentioned = index.catalog.loosely_named(text)
+    members = frozenset(index.members(mentioned)) if mentioned is not None else frozenset()
+    # 「质量提升的计划里…」: that notice first, as a named one, then as usual; not another place's plan
+    # when the question names a place (「鄂州市规定政策文件解读…」 is not 黄石's 政策文件解读 notice).
+    if members and (not named or any(within is None or members <= within for within, _ in scopes)):
+        scopes.insert(0, (members, True))
+    return scopes
 
 
 def same_topic_continued(hits: list[Hit], context: tuple[Hit, ...]) -> tuple[Hit, ...]:
@@ -230,12 +235,8 @@ def notice_answer(question: str, notice: Notice, index: Index, limit: int, rest:
     """The named notice's clause that the rest of the question asks about, else its outline."""
     asks_who = bool(WHO.search(rest))
     part = part_reference(rest)
-    if part:  # 「59号 第二部分」: the clauses under its 二、, in order
-        under = [c for c in notice.clauses if c.path and number_value(c.path[0]) == part]
-        if not under:
-            return Answer(question, False, model.NONE, reason=model.NO_SUCH_ITEM, notice=notice)
-        return Answer(question, True, model.CLAUSE, tuple(Hit(c, notice, 1.0) for c in under), notice=notice,
-                      asks_who=asks_who)
+    if part:
+        return part_answer(question, notice, part, asks_who)
     item = item_reference(rest)
     if item is not None:
         clause = numbered_clause(notice, item[0])
@@ -292,6 +293,15 @@ def headed_clauses(notice: Notice, rest: str, index: Index) -> list:
     if not words:
         return []
     return [c for c in notice.clauses if c.title and all(w in normalize(c.title) for w in words)][:2]
+
+
+def part_answer(question: str, notice: Notice, part: int, asks_who: bool) -> Answer:
+    """「59号 第二部分」: the clauses under the notice's 二、, in order."""
+    under = [c for c in notice.clauses if c.path and number_value(c.path[0]) == part]
+    if not under:
+        return Answer(question, False, model.NONE, reason=model.NO_SUCH_ITEM, notice=notice)
+    return Answer(question, True, model.CLAUSE, tuple(Hit(c, notice, 1.0) for c in under), notice=notice,
+                  asks_who=asks_who)
 
 
 def without_places(text: str, named: tuple[str, ...]) -> str:
