@@ -32,6 +32,9 @@ GAPPED_FACTOR = 0.8  # the phrase was found with other characters in between
 TYPO_WEIGHT = 0.7  # a term guessed from a homophone or a near spelling
 SHORT_FORM_WEIGHT = 0.6  # a longer term of the notices that a short form stands for (公厕 → 公共厕所)
 PART_WEIGHT = 0.5  # a known part of an unknown long word
+KNOWN_PARTS_MIN = 4  # characters of a known word whose parts also count (双减政策 → 双减)
+KNOWN_PARTS_DF = 3  # … when at most this many clauses use the word itself
+KNOWN_PART_WEIGHT = 0.7
 LEXICON_PART_WEIGHT = 0.6  # a term of the synonym entries whose phrases hold an unknown word (放学 in 放学早)
 MIN_PART_RARITY = 0.8  # only unusual words: 附近 or 别的 inside a listed phrase says nothing of its topic
 THESAURUS_WEIGHT = 0.6  # a general synonym (词林) of a word the notices do not use
@@ -246,6 +249,11 @@ class Index:
         """A question word, and what stands in for it when the notices never use it."""
         terms = ((word, 1.0),)
         if word in self.df:
+            # 双减政策 is one word of the survey form, while the clause on 双减 says 双减: the parts of a
+            # long word few clauses use count too, for less.
+            if len(word) >= KNOWN_PARTS_MIN and self.df[word] <= KNOWN_PARTS_DF:
+                return terms + tuple((p, KNOWN_PART_WEIGHT) for p in self.tokenizer.parts(word)
+                                     if p in self.df and p not in self.lexicon.generic)
             return terms
         near = self.expander.near_spelling(word)
         if near:

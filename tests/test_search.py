@@ -83,3 +83,9 @@ def test_an_everyday_phrase_typed_apart_does_not_start_inside_a_word(kb):
     terms = kb.index.analyze("养殖场要不要交环境保护税").terms
     assert "综合保税区" not in terms
     assert "综合保税区" in kb.index.analyze("保了税的货").terms  # apart, between words, still found
+
+
+def test_a_long_word_few_clauses_use_also_counts_by_its_parts(kb):
+    # 双减政策 is one word of the survey form only; the clause on 双减 writes 双减.
+    query, hits = kb.index.search("双减政策是啥", 3)
+    assert "双减" in query.terms and hits[0].clause.title == "大力推进“双减”工作"
