@@ -69,6 +69,7 @@ def test_a_short_form_finds_the_full_form_without_a_synonym_line(tmp_path):
 def test_regional_words_are_read_as_mandarin():
     assert load_lexicon().to_mandarin("屋里冇得人接伢，几多钱") == "家里没有人接孩子，多少钱"
     assert load_lexicon().to_mandarin("我想克办事大厅，买了500克肉") == "我想去办事大厅，买了500克肉"
+    assert load_lexicon().to_mandarin("好么，要带么材料") == "好么，要带什么材料"
 
 
 def test_a_bad_dialect_line_is_reported_with_its_place(tmp_path):
