@@ -250,10 +250,10 @@ class Index:
         terms = ((word, 1.0),)
         if word in self.df:
             # 双减政策 is one word of the survey form, while the clause on 双减 says 双减: the parts of a
-            # long word few clauses use count too, for less.
+            # long word few clauses use count too, for less, where they reach clauses the word does not.
             if len(word) >= KNOWN_PARTS_MIN and self.df[word] <= KNOWN_PARTS_DF:
                 return terms + tuple((p, KNOWN_PART_WEIGHT) for p in self.tokenizer.parts(word)
-                                     if p in self.df and p not in self.lexicon.generic)
+                                     if self.df.get(p, 0) > self.df[word] and p not in self.lexicon.generic)
             return terms
         near = self.expander.near_spelling(word)
         if near:
