@@ -74,12 +74,11 @@ class Catalog:
 
     def _scopes_for(self, region: str, named: tuple[str, ...]) -> list[frozenset[int] | None]:
         if named:
-            if any(self.of_places(place, named) for place in self.notice_places):
-                return [self._entries_where(lambda place: self.of_places(place, named))]
+            own = [i for i, place in enumerate(self.notice_places) if self.of_places(place, named)]
             # No notice is that place's own: the notices that name it (大冶市人民政府 as a unit of 黄石's
             # plans) speak for it, and no others do (上海 in a news item's title is no licence to answer
             # 「上海的…」 from 黄石's notices).
-            return [self._naming(named)]
+            return [self._entries_of(own or self._naming(named))]
         home = region_place(region)
         if not home.name:
             return [None]
@@ -94,19 +93,20 @@ class Catalog:
         return any(place.name == asked or not asked.endswith(("省", "自治区")) and Place(asked).holds(place)
                    for asked in named)
 
-    def _naming(self, named: tuple[str, ...]) -> frozenset[int] | None:
-        return self._entries_where(lambda i: any(same_place(a, m) for a in named for m in self.notice_mentions[i]),
-                                   by_number=True)
+    def _naming(self, named: tuple[str, ...]) -> list[int]:
+        return [i for i, mentioned in enumerate(self.notice_mentions)
+                if any(same_place(a, m) for a in named for m in mentioned)]
 
     @cached_property
     def notice_mentions(self) -> list[set[str]]:
         """The places each notice names in its issuer, title or units (what `covers` goes by)."""
         return [_places([n]) for n in self.notices]
 
-    def _entries_where(self, applies, by_number: bool = False) -> frozenset[int] | None:
-        if applies is None:
-            return None
-        chosen = [i for i, place in enumerate(self.notice_places) if applies(i if by_number else place)]
+    def _entries_where(self, applies) -> frozenset[int] | None:
+        return self._entries_of([i for i, place in enumerate(self.notice_places) if applies(place)])
+
+    def _entries_of(self, chosen: list[int]) -> frozenset[int] | None:
+        """The entry numbers of the chosen notices (by position)."""
         if not chosen or len(chosen) == len(self.notices):
             return None  # nothing to choose from, or everything: no restriction
         return frozenset(e for i in chosen for e in range(self._first_entry[i], self._first_entry[i + 1]))
