@@ -112,6 +112,7 @@ class Support:
     unknown_topic: float
     focus: float = 1.0  # how central the most central matched word is (1.0: in the heading, or repeated)
     missing: float = 0.0  # the weight of known words of the question that the clause lacks
+    named_heading: int = 0  # characters of the clause's heading when the question writes it out whole
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ A clause whose heading the question writes out comes first; a notice written for
 from __future__ import annotations
 
 from knowledge.model import Hit, Notice
-from knowledge.normalize import normalize
 from knowledge.search import Query
 
 NAMED_HEADING = 6  # characters of a heading written out in a question that name its clause
@@ -29,13 +28,7 @@ def by_relevance(hits: list[Hit], query: Query | None = None) -> list[Hit]:
 
     # A clause whose whole heading the question writes out (「公共服务质量监测表 满意度怎么打分」) is
     # the one asked about, whatever else shares its words.
-    text = query.text if query is not None else ""
-    return sorted(hits, key=lambda h: (not names_heading(text, h), -relevance(h)))
-
-
-def names_heading(text: str, hit: Hit) -> bool:
-    heading = normalize(hit.clause.title)
-    return len(heading) >= NAMED_HEADING and heading in text
+    return sorted(hits, key=lambda h: (h.support.named_heading < NAMED_HEADING, -relevance(h)))
 
 
 # The people a whole notice is written for, by its title (促进残疾人就业…), and the words that show a

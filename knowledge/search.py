@@ -440,11 +440,13 @@ class Index:
             else:
                 missing += concept.importance
         against = unknown + MISSING_FACTOR * missing
-        if len(hit.clause.title) >= 4 and normalize(hit.clause.title) in query.text:
+        heading = normalize(hit.clause.title)
+        named_heading = len(heading) if len(hit.clause.title) >= 4 and heading in query.text else 0
+        if named_heading:
             evidence += self.max_idf  # the question names the clause by its heading
             focus = 1.0
         share = matched / (matched + against) if matched else 0.0
-        return Support(share, evidence, strongest_unknown, focus, missing)
+        return Support(share, evidence, strongest_unknown, focus, missing, named_heading)
 
     def _absent_service(self, concept: Concept) -> bool:
         """A public service (topics.txt) that no notice names, in the question's words or the official
