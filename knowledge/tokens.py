@@ -80,12 +80,8 @@ class Tokenizer:
 
     def parts(self, word: str) -> list[str]:
         """The shorter dictionary words inside a long one: 预约挂号 → 预约, 挂号 (kept: questions share words)."""
-        found = self._parts.get(word)
-        if found is None:
-            if len(self._parts) >= 4096:
-                self._parts.clear()
-            found = self._parts[word] = tuple(w for w in self._jieba.lcut_for_search(word) if w != word and len(w) >= 2)
-        return list(found)
+        return list(kept(self._parts, word, 4096, lambda: tuple(
+            w for w in self._jieba.lcut_for_search(word) if w != word and len(w) >= 2)))
 
     def is_noun(self, word: str) -> bool:
         """Nouns by jieba's dictionary tags (n, nz, vn, j…); Latin words are not treated as topics."""
@@ -106,12 +102,7 @@ class Tokenizer:
 
     def _dictionary_cut(self, text: str) -> tuple[str, ...]:
         """jieba's dictionary segmentation (no HMM); a question's is asked for twice, so the last few are kept."""
-        cut = self._cuts.get(text)
-        if cut is None:
-            if len(self._cuts) >= 64:
-                self._cuts.clear()
-            cut = self._cuts[text] = tuple(self._jieba.lcut(text, HMM=False))
-        return cut
+        return kept(self._cuts, text, 64, lambda: tuple(self._jieba.lcut(text, HMM=False)))
 
     def rarity(self, word: str) -> float:
         """0.2 for everyday words (孩子, 家里) up to 1.0 for rare ones (契税) or words jieba lacks."""
@@ -119,6 +110,17 @@ class Tokenizer:
         if not freq or word in self.key_terms:
             return 1.0
         return min(1.0, max(0.2, (math.log(self._jieba.total / freq) - 9.0) / 5.0))
+
+
+def kept(cache: dict, key: str, limit: int, make):
+    """cache[key], made once; the cache is emptied when it reaches `limit` entries. A plain dict, not an
+    LRU: threads asking at once at worst make the same value twice, and nothing can fail."""
+    value = cache.get(key)
+    if value is None:
+        if len(cache) >= limit:
+            cache.clear()
+        value = cache[key] = make()
+    return value
 
 
 class DictionaryTags:
