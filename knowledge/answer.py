@@ -19,7 +19,7 @@ from knowledge.followup import ASKING, follow_up, qualified
 from knowledge.model import ARTICLE, ITEM, SECTION, TABLE_ROW, Answer, Evidence, Hit, Notice
 from knowledge.noise import looks_like_noise
 from knowledge.normalize import normalize, strip_markup
-from knowledge.places import places_in
+from knowledge.places import places_in, spellings
 from knowledge.rank import by_relevance
 from knowledge.search import Index, Query
 from knowledge.smalltalk import ABUSE, GOODBYE, GREETING, IDENTITY, THANKS, small_talk
@@ -306,7 +306,7 @@ def part_answer(question: str, notice: Notice, part: int, asks_who: bool) -> Ans
 
 def without_places(text: str, named: tuple[str, ...]) -> str:
     for place in sorted(named, key=len, reverse=True):
-        for spelling in dict.fromkeys((place, place.rstrip("市省"))):
+        for spelling in dict.fromkeys(spellings(place)):
             if len(spelling) >= 2:
                 text = text.replace(spelling, " ")
     return text

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import jieba
 
@@ -68,6 +67,7 @@ LONGEST = 8
 
 _lock = threading.Lock()
 _names: dict[str, str] = {}
+_starts: set[str] = set()  # the characters place names begin with: most characters of a text begin none
 
 
 def place_names() -> dict[str, str]:
@@ -75,6 +75,7 @@ def place_names() -> dict[str, str]:
     with _lock:
         if not _names:
             _names.update(_build())
+            _starts.update(name[0] for name in _names)
         return _names
 
 
@@ -100,10 +101,9 @@ def _build() -> dict[str, str]:
 def places_in(text: str, owners_only: bool = True) -> list[str]:
     """Full names of the places a text names, in order; with `owners_only`, not those where someone is."""
     names = place_names()
-    starts = _first_chars(len(names))
     found, i = [], 0
     while i < len(text):
-        if text[i] not in starts:  # most characters begin no place name: skip the lookups
+        if text[i] not in _starts:  # most characters begin no place name: skip the lookups
             i += 1
             continue
         for size in range(min(LONGEST, len(text) - i), 1, -1):
@@ -116,12 +116,6 @@ def places_in(text: str, owners_only: bool = True) -> list[str]:
         else:
             i += 1
     return found
-
-
-@lru_cache(maxsize=2)
-def _first_chars(count: int) -> frozenset[str]:
-    """The characters place names begin with (`count`: how many names there are, once they are read)."""
-    return frozenset(name[0] for name in place_names())
 
 
 def same_place(a: str, b: str) -> bool:
@@ -214,7 +208,7 @@ def _named_place(text: str) -> Place:
     """The most specific place a name starts with: 武汉市蔡甸区人民政府 → 蔡甸区 in 武汉市, 湖北省."""
     text = (text or "").strip()
     found = [p for p in places_in(text[:LONGEST * 2], owners_only=False)]
-    if not found or not any(text.startswith(k) for k in _spellings(found[0])):
+    if not found or not any(text.startswith(k) for k in spellings(found[0])):
         return Place()
     province = next((p for p in found if p in PROVINCE_NAMES), "")
     city = next((p for p in found if p in PROVINCE_OF or p.endswith("市") and p not in PROVINCE_NAMES), "")
@@ -229,7 +223,7 @@ def _named_place(text: str) -> Place:
     return Place(province, PROVINCE)
 
 
-def _spellings(full: str) -> tuple[str, ...]:
+def spellings(full: str) -> tuple[str, ...]:
     return (full, full.rstrip("市省"), full.replace("壮族自治区", "").replace("自治区", ""))
 
 
